@@ -1,0 +1,29 @@
+using AuthCodes.ReadModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AuthCodes.Api;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The list API's services, shared by both hosts. The host adds a store and an authenticator.</summary>
+    public static IServiceCollection AddAuthorizationCodesApi(this IServiceCollection services)
+    {
+        services.AddOptions<ApiOptions>()
+            .BindConfiguration(ApiOptions.SectionName)
+            .Validate(o => o.MaxPageSize >= 1, "Api:MaxPageSize must be at least 1.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AuthorizationCodeQueries>();
+        services.TryAddSingleton<AuthorizationCodesApi>();
+        return services;
+    }
+
+    /// <summary>The in-process store (local default and tests).</summary>
+    public static IServiceCollection AddEmbeddedReadModelStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IReadModelStore, EmbeddedReadModelStore>();
+        return services;
+    }
+}
