@@ -66,7 +66,7 @@ public static class PythonInt
         return true;
     }
 
-    /// <summary>Python's <c>str.strip()</c> whitespace: Unicode White_Space plus the ASCII separators U+001C..U+001F.</summary>
+    /// <summary>The whitespace <c>int()</c> strips: exactly .NET's <see cref="char.IsWhiteSpace(char)"/> set (checked against CPython).</summary>
     private static ReadOnlySpan<char> TrimPythonWhitespace(ReadOnlySpan<char> span)
     {
         var start = 0;
@@ -84,5 +84,5 @@ public static class PythonInt
         return span[start..end];
     }
 
-    private static bool IsPythonWhitespace(char c) => char.IsWhiteSpace(c) || c is >= '\u001c' and <= '\u001f';
+    private static bool IsPythonWhitespace(char c) => char.IsWhiteSpace(c);
 }
