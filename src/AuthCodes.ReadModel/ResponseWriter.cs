@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace AuthCodes.ReadModel;
@@ -11,15 +10,15 @@ public readonly record struct RenderOptions(
     DateTimeOffset Now, bool IncludeGroups, IReadOnlyDictionary<long, string>? ClientSecrets);
 
 /// <summary>
-/// Writes authentik's JSON for this endpoint: its field set and field order, compact as DRF renders
-/// it, with non-ASCII text unescaped. Deliberate differences: the four <c>assigned_*</c> keys are always
+/// Writes authentik's JSON for this endpoint: its field set and field order, compact and escaped as DRF
+/// renders it. Deliberate differences: the four <c>assigned_*</c> keys are always
 /// present (null when none), and <c>client_secret</c> appears only for superusers.
 /// </summary>
 public static class ResponseWriter
 {
     public static readonly JsonWriterOptions WriterOptions = new()
     {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = DrfJsonEncoder.Instance,
         Indented = false,
         SkipValidation = true,
     };
