@@ -12,7 +12,7 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services
     .AddApplicationInsightsTelemetryWorkerService()
     .ConfigureFunctionsApplicationInsights();
-// The worker's Application Insights logger defaults to Warning; let host.json/appsettings decide instead.
+// The Application Insights logger provider defaults to Warning and up; let the worker's Logging:LogLevel decide.
 builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
 {
     var warningOnly = options.Rules.FirstOrDefault(rule =>
