@@ -156,9 +156,10 @@ internal sealed class JwtTokenValidator
         var issuer = options.Issuer;
         return new TokenValidationParameters
         {
-            // Exact, ordinal issuer match: authentik issuers differ per provider only by path.
+            // Exact, ordinal issuer match: authentik issuers differ per provider only by path. No
+            // issuer is configured only with trusted development keys (a delegate would run anyway).
             ValidateIssuer = issuer is not null,
-            IssuerValidator = (tokenIssuer, _, _) => string.Equals(tokenIssuer, issuer, StringComparison.Ordinal)
+            IssuerValidator = issuer is null ? null : (tokenIssuer, _, _) => string.Equals(tokenIssuer, issuer, StringComparison.Ordinal)
                 ? tokenIssuer
                 : throw new SecurityTokenInvalidIssuerException("The token's issuer is not the configured issuer."),
             ValidateAudience = true,
