@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -25,6 +26,7 @@ public sealed class FakeIssuer : IAsyncLifetime
     private int discoveryRequests;
     private int jwksRequests;
     private int introspectionRequests;
+    private ConcurrentDictionary<int, TaskCompletionSource> jwksWaiters = new();
 
     public RsaSecurityKey SigningKey { get; } = new(RSA.Create(2048)) { KeyId = "key-1" };
 
@@ -65,7 +67,14 @@ public sealed class FakeIssuer : IAsyncLifetime
         Interlocked.Exchange(ref discoveryRequests, 0);
         Interlocked.Exchange(ref jwksRequests, 0);
         Interlocked.Exchange(ref introspectionRequests, 0);
+        jwksWaiters = new();
     }
+
+    /// <summary>Completes when the JWKS has been requested <paramref name="count"/> times (a signal, not a poll).</summary>
+    public Task JwksRequested(int count) => Waiter(count).Task;
+
+    private TaskCompletionSource Waiter(int count) =>
+        jwksWaiters.GetOrAdd(count, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public async Task InitializeAsync()
     {
@@ -81,7 +90,7 @@ public sealed class FakeIssuer : IAsyncLifetime
         });
         app.MapGet($"/{ProviderPath}jwks/", () =>
         {
-            Interlocked.Increment(ref jwksRequests);
+            Waiter(Interlocked.Increment(ref jwksRequests)).TrySetResult();
             return MetadataDown ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Text(Jwks(), "application/json");
         });
         app.MapPost("/application/o/introspect/", async (HttpRequest request) =>

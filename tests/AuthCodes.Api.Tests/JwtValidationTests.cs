@@ -107,6 +107,19 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_token_naming_an_unknown_key_is_refused_and_makes_us_fetch_the_keys_again()
+    {
+        await harness.AuthenticateBearerAsync(Mint());
+        using var rotatedRsa = RSA.Create(2048);
+        var rotated = new RsaSecurityKey(rotatedRsa) { KeyId = "key-2" };
+
+        Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(Mint(credentials: Tokens.Rs256(rotated))));
+
+        // IdentityModel refreshes in the background: wait for the signal that the JWKS was asked for again.
+        await issuer.JwksRequested(2).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_token_whose_signature_was_tampered_with_is_refused()
     {
         var token = Mint();
