@@ -10,19 +10,26 @@ public sealed class BearerAuthenticationOptions
 {
     public const string SectionName = "Authentication";
 
-    /// <summary>The issuer, e.g. <c>https://auth.example.com/application/o/authcodes/</c>.</summary>
+    /// <summary>
+    /// The issuer, compared exactly with the token's <c>iss</c>, e.g.
+    /// <c>https://auth.example.com/application/o/authcodes/</c>. Required unless
+    /// <see cref="TrustedSigningKeys"/> has a key (then, when unset, <c>iss</c> is not checked).
+    /// </summary>
     public string? Issuer { get; set; }
 
-    /// <summary>The client id of the API's own authentik provider (the token's <c>aud</c>).</summary>
+    /// <summary>Required: the client id of the API's own authentik provider (the token's <c>aud</c>).</summary>
     public string? Audience { get; set; }
 
-    /// <summary>The provider's <c>sub_mode</c>, which says how <c>sub</c> maps to a user.</summary>
+    /// <summary>The provider's <c>sub_mode</c>, which says how <c>sub</c> maps to a user (default <c>hashed_user_id</c>).</summary>
     public string SubjectMode { get; set; } = "hashed_user_id";
 
     /// <summary>OIDC discovery document; defaults to <c>{Issuer}.well-known/openid-configuration</c>.</summary>
     public string? MetadataAddress { get; set; }
 
-    /// <summary>Only loopback test issuers may be plain HTTP.</summary>
+    /// <summary>
+    /// Refuse plain-HTTP metadata, key and introspection addresses (default true). Set to false only for
+    /// a loopback or development issuer served over <c>http://</c>.
+    /// </summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>
@@ -31,6 +38,13 @@ public sealed class BearerAuthenticationOptions
     /// </summary>
     public string? SharedSecret { get; set; }
 
+    /// <summary>Tolerated clock difference with the issuer for <c>exp</c> and <c>nbf</c> (default 30 s, at most 5 min).</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of one request to the issuer (discovery, keys, introspection; default 10 s).</summary>
+    public TimeSpan BackchannelTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Optional RFC 7662 introspection of every token (revocation and scope).</summary>
     public IntrospectionOptions Introspection { get; set; } = new();
 
     /// <summary>
@@ -43,15 +57,21 @@ public sealed class BearerAuthenticationOptions
 /// <summary>RFC 7662 token introspection, for deployments that need revocation and scope enforcement.</summary>
 public sealed class IntrospectionOptions
 {
+    /// <summary>Introspect every token that passed local validation (default false).</summary>
     public bool Enabled { get; set; }
 
     /// <summary>Defaults to the discovery document's <c>introspection_endpoint</c>.</summary>
     public string? Endpoint { get; set; }
 
+    /// <summary>Client id sent with HTTP Basic authentication to the endpoint; required when enabled.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>Client secret sent with HTTP Basic authentication to the endpoint; required when enabled.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>Bound on cached introspection results (each kept until its token's <c>exp</c>).</summary>
+    /// <summary>Bound on cached introspection results (each kept until its token's <c>exp</c>; default 10 000).</summary>
     public int CacheSize { get; set; } = 10_000;
+
+    /// <summary>How long a refusal (inactive token, missing scope) is remembered (default 30 s).</summary>
+    public TimeSpan NegativeCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 }
