@@ -24,7 +24,12 @@ internal sealed class BearerAuthenticationOptionsValidator : IValidateOptions<Be
             failures.Add($"{Section}:Issuer is required unless trusted signing keys are configured.");
         }
 
-        CheckAddress(failures, "Issuer", options.Issuer, options.RequireHttpsMetadata);
+        if (discovery)
+        {
+            // With trusted keys the issuer is only compared, never fetched (e.g. the local development issuer).
+            CheckAddress(failures, "Issuer", options.Issuer, options.RequireHttpsMetadata);
+        }
+
         CheckAddress(failures, "MetadataAddress", options.MetadataAddress, options.RequireHttpsMetadata);
 
         try

@@ -16,9 +16,9 @@ internal sealed class IssuerMetadata
     public IssuerMetadata(IOptions<BearerAuthenticationOptions> options, IHttpClientFactory httpClientFactory)
     {
         var settings = options.Value;
-        if (settings.TrustedSigningKeys.Count > 0 && settings.MetadataAddress is null && settings.Issuer is null)
+        if (settings.TrustedSigningKeys.Count > 0 && string.IsNullOrEmpty(settings.MetadataAddress))
         {
-            return; // Development key only: nothing to discover.
+            return; // Development key only: the issuer is a name to compare, nothing to discover.
         }
 
         manager = new ConfigurationManager<OpenIdConnectConfiguration>(
