@@ -2,15 +2,15 @@ using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
 using AuthCodes.LocalHost;
 
-// A developer tool first: Development unless the environment says otherwise (no launch profile,
-// so `dotnet run -- token` prints the token and nothing else).
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+// A developer tool first: Development unless the environment says otherwise. Set as the
+// lowest-precedence source (an environment variable), so --environment and test hosts still win,
+// and without a launch profile, so `dotnet run -- token` prints the token and nothing else.
+if (Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is null && Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is null)
 {
-    Args = args,
-    EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
-        ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
-        ?? Environments.Development,
-});
+    Environment.SetEnvironmentVariable("DOTNET_ENVIRONMENT", Environments.Development);
+}
+
+var builder = WebApplication.CreateBuilder(args);
 if (args.FirstOrDefault() == TokenCommand.Name)
 {
     return TokenCommand.Run(builder, Console.Out, Console.Error);

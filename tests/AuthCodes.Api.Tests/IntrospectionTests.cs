@@ -1,3 +1,4 @@
+using AuthCodes.Testing;
 using System.Text;
 using AuthCodes.Api.Authentication;
 using AuthCodes.ReadModel;

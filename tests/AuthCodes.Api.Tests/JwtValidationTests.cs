@@ -1,3 +1,4 @@
+using AuthCodes.Testing;
 using System.Security.Cryptography;
 using AuthCodes.Api.Authentication;
 using AuthCodes.ReadModel;

@@ -1,3 +1,4 @@
+using AuthCodes.Testing;
 using AuthCodes.Api.Authentication;
 using AuthCodes.ReadModel;
 using static AuthCodes.Testing.Sample;

@@ -19,24 +19,34 @@ public sealed class LocalHostFactory : WebApplicationFactory<Program>
 
     private readonly string keyPath = Path.Combine(Path.GetTempPath(), "authcodes-tests", Guid.NewGuid().ToString("N"), "key.pem");
 
-    public LocalHostFactory(IReadModelStore store, string environment = "Development", int? maxPageSize = null)
+    public LocalHostFactory(IReadModelStore store, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
     {
         Store = store;
         Environment = environment;
-        MaxPageSize = maxPageSize;
+        Settings = new Dictionary<string, string>
+        {
+            [DevelopmentSigningKey.PathSetting] = keyPath,
+            ["Authentication:Issuer"] = Issuer,
+            ["Authentication:Audience"] = Audience,
+            ["Authentication:SubjectMode"] = "user_username",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            Settings[key] = value;
+        }
     }
 
     public IReadModelStore Store { get; }
 
     public string Environment { get; }
 
-    public int? MaxPageSize { get; }
+    public Dictionary<string, string> Settings { get; }
 
     /// <summary>A token from the development key, as the <c>token</c> command mints it.</summary>
     public string TokenFor(string username, TimeSpan? lifetime = null, DateTime? issuedAt = null) =>
         DevelopmentToken.Create(
             DevelopmentSigningKey.LoadOrCreate(keyPath),
-            new BearerAuthenticationOptions { Issuer = Issuer, Audience = Audience },
+            new BearerAuthenticationOptions { Issuer = Settings["Authentication:Issuer"], Audience = Settings["Authentication:Audience"] },
             username,
             issuedAt ?? DateTime.UtcNow,
             lifetime ?? TimeSpan.FromHours(1));
@@ -55,13 +65,9 @@ public sealed class LocalHostFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
-        builder.UseSetting(DevelopmentSigningKey.PathSetting, keyPath);
-        builder.UseSetting("Authentication:Issuer", Issuer);
-        builder.UseSetting("Authentication:Audience", Audience);
-        builder.UseSetting("Authentication:SubjectMode", "user_username");
-        if (MaxPageSize is { } max)
+        foreach (var (key, value) in Settings)
         {
-            builder.UseSetting("Api:MaxPageSize", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting(key, value);
         }
 
         builder.ConfigureTestServices(services => services.AddSingleton(Store));

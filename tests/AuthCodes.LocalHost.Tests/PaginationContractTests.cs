@@ -49,7 +49,8 @@ public sealed class PaginationContractTests
     [Fact]
     public async Task Page_size_is_clamped_to_the_configured_cap()
     {
-        using var factory = new LocalHostFactory(await ContractData.ManyCodesAsync(250), maxPageSize: 30);
+        using var factory = new LocalHostFactory(
+            await ContractData.ManyCodesAsync(250), settings: new Dictionary<string, string> { ["Api:MaxPageSize"] = "30" });
 
         var page = await GetAsync(factory, "?page_size=1000&page=2");
 
