@@ -12,6 +12,10 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     private readonly Dictionary<long, CodeDocument> codes = [];
     private readonly Dictionary<long, UserView> users = [];
     private readonly Dictionary<long, (ProviderView Provider, string ClientSecret)> providers = [];
+    private readonly Dictionary<EntityKey, EntitySnapshot> snapshots = [];
+    private readonly Dictionary<long, HashSet<long>> codesByUser = [];
+    private readonly Dictionary<long, HashSet<long>> codesByProvider = [];
+    private long etagCounter;
 
     public Task<int> CountCodesAsync(CodeFilter filter, CancellationToken cancellationToken)
     {
@@ -150,6 +154,127 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<EntitySnapshot?> GetSnapshotAsync(EntityKey key, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(snapshots.GetValueOrDefault(key));
+        }
+    }
+
+    public Task<IReadOnlyList<EntitySnapshot>> GetSnapshotsAsync(IReadOnlyCollection<EntityKey> keys, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<EntitySnapshot> found = [.. keys.Distinct().Select(snapshots.GetValueOrDefault).OfType<EntitySnapshot>()];
+            return Task.FromResult(found);
+        }
+    }
+
+    public Task<bool> TryWriteSnapshotAsync(EntitySnapshot snapshot, string? expectedETag, CancellationToken cancellationToken)
+    {
+        var state = snapshot.State switch
+        {
+            UserState user => user with { Attributes = Detach(user.Attributes) },
+            GroupState group => group with { Attributes = Detach(group.Attributes) },
+            var other => other,
+        };
+        lock (gate)
+        {
+            var current = snapshots.GetValueOrDefault(snapshot.Key);
+            if (current?.ETag != expectedETag)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (current?.State is CodeState previous)
+            {
+                Unindex(codesByUser, previous.User, previous.Pk);
+                Unindex(codesByProvider, previous.Provider, previous.Pk);
+            }
+
+            if (state is CodeState code)
+            {
+                Index(codesByUser, code.User, code.Pk);
+                Index(codesByProvider, code.Provider, code.Pk);
+            }
+
+            etagCounter++;
+            snapshots[snapshot.Key] = snapshot with { State = state, ETag = $"\"{etagCounter}\"" };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<CodeState>> GetLiveCodesOfUserAsync(long userPk, CancellationToken cancellationToken) =>
+        LiveCodesIn(codesByUser, userPk);
+
+    public Task<IReadOnlyList<CodeState>> GetLiveCodesOfProviderAsync(long providerPk, CancellationToken cancellationToken) =>
+        LiveCodesIn(codesByProvider, providerPk);
+
+    public Task<IReadOnlyList<UserState>> GetLiveUsersInGroupsAsync(IReadOnlyCollection<Guid> groupPks, CancellationToken cancellationToken) =>
+        LiveStates<UserState>(user => user.Groups.Any(groupPks.Contains));
+
+    public Task<IReadOnlyList<GroupState>> GetLiveChildGroupsAsync(Guid parentPk, CancellationToken cancellationToken) =>
+        LiveStates<GroupState>(group => group.Parent == parentPk);
+
+    public Task<IReadOnlyList<ApplicationState>> GetLiveApplicationsClaimingProviderAsync(long providerPk, CancellationToken cancellationToken) =>
+        LiveStates<ApplicationState>(application => application.Provider == providerPk || application.BackchannelProviders.Contains(providerPk));
+
+    public Task<UserView?> GetUserAsync(long pk, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(users.GetValueOrDefault(pk));
+        }
+    }
+
+    public Task<ProviderView?> GetProviderAsync(long pk, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(providers.TryGetValue(pk, out var provider) ? provider.Provider : null);
+        }
+    }
+
+    private Task<IReadOnlyList<CodeState>> LiveCodesIn(Dictionary<long, HashSet<long>> index, long pk)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<CodeState> found = index.TryGetValue(pk, out var codePks)
+                ? [.. codePks.Order().Select(code => snapshots[EntityKey.Code(code)]).Where(s => s.IsLive).Select(s => (CodeState)s.State!)]
+                : [];
+            return Task.FromResult(found);
+        }
+    }
+
+    private Task<IReadOnlyList<T>> LiveStates<T>(Func<T, bool> predicate)
+        where T : EntityState
+    {
+        lock (gate)
+        {
+            IReadOnlyList<T> found = [.. snapshots.Values.Where(s => s.IsLive).Select(s => s.State).OfType<T>().Where(predicate)];
+            return Task.FromResult(found);
+        }
+    }
+
+    private static void Index(Dictionary<long, HashSet<long>> index, long key, long codePk)
+    {
+        if (!index.TryGetValue(key, out var set))
+        {
+            index[key] = set = [];
+        }
+
+        set.Add(codePk);
+    }
+
+    private static void Unindex(Dictionary<long, HashSet<long>> index, long key, long codePk)
+    {
+        if (index.TryGetValue(key, out var set) && set.Remove(codePk) && set.Count == 0)
+        {
+            index.Remove(key);
+        }
     }
 
     /// <summary>Stored JSON must not depend on a caller's <see cref="JsonDocument"/> staying alive.</summary>

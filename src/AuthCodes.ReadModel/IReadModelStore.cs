@@ -46,6 +46,59 @@ public interface IReadModelStore
     Task SaveCodeAsync(CodeDocument code, CancellationToken cancellationToken);
 
     Task DeleteCodeAsync(long pk, CancellationToken cancellationToken);
+
+    // ---- Projection support -------------------------------------------------------------------
+    // The projector keeps one snapshot per entity (state + stamp of the latest applied event, or a
+    // tombstone) and derives the views above from them. Each member below maps to one cheap Cosmos
+    // operation; the intended layout (a "snapshots" container next to the code documents):
+    //   * users, groups, providers and applications: partition key = the kind ("user", "group", ...),
+    //     id = the pk. Point reads by (kind, pk); the membership look-ups below are queries inside
+    //     that one partition (these kinds hold thousands of items, far below a logical partition's
+    //     20 GB), with the queried paths (/state/groups/[], /state/parent, /state/provider,
+    //     /state/backchannelProviders/[]) in the index policy.
+    //   * codes: partition key = "code/<pk>" (point reads and conditional writes for the hot path);
+    //     the look-ups "codes of user X" / "codes of provider X" query the indexed
+    //     /state/user and /state/provider paths; they run only on user and provider changes, which are
+    //     rare next to code events.
+    //   * every snapshot write is conditional (IfMatch on the ETag, or create-only for a new key), so
+    //     two projector instances racing on one entity cannot both win; the loser re-reads.
+
+    /// <summary>The snapshot of one entity, tombstones included; null when no event of it was ever applied (or it was forgotten). Cosmos: one point read.</summary>
+    Task<EntitySnapshot?> GetSnapshotAsync(EntityKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The snapshots of the given entities that exist, in no particular order (Cosmos: ReadMany, point reads).
+    /// </summary>
+    Task<IReadOnlyList<EntitySnapshot>> GetSnapshotsAsync(IReadOnlyCollection<EntityKey> keys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> under optimistic concurrency: when <paramref name="expectedETag"/> is
+    /// null it only creates (fails when a snapshot of the key exists), otherwise it only replaces the
+    /// snapshot whose ETag is <paramref name="expectedETag"/>. False when that condition fails
+    /// (Cosmos: Create or Replace with IfMatchEtag, 409/412 mapped to false).
+    /// </summary>
+    Task<bool> TryWriteSnapshotAsync(EntitySnapshot snapshot, string? expectedETag, CancellationToken cancellationToken);
+
+    /// <summary>Live codes whose <c>user</c> is <paramref name="userPk"/>, listed or not (fan-out of a user change).</summary>
+    Task<IReadOnlyList<CodeState>> GetLiveCodesOfUserAsync(long userPk, CancellationToken cancellationToken);
+
+    /// <summary>Live codes whose <c>provider</c> is <paramref name="providerPk"/>, listed or not (fan-out of a provider change).</summary>
+    Task<IReadOnlyList<CodeState>> GetLiveCodesOfProviderAsync(long providerPk, CancellationToken cancellationToken);
+
+    /// <summary>Live users whose direct <c>groups</c> contain any of <paramref name="groupPks"/> (single partition "user").</summary>
+    Task<IReadOnlyList<UserState>> GetLiveUsersInGroupsAsync(IReadOnlyCollection<Guid> groupPks, CancellationToken cancellationToken);
+
+    /// <summary>Live groups whose <c>parent</c> is <paramref name="parentPk"/>, whether that parent is live or not (single partition "group").</summary>
+    Task<IReadOnlyList<GroupState>> GetLiveChildGroupsAsync(Guid parentPk, CancellationToken cancellationToken);
+
+    /// <summary>Live applications whose <c>provider</c> is <paramref name="providerPk"/> or whose <c>backchannel_providers</c> contain it (single partition "application").</summary>
+    Task<IReadOnlyList<ApplicationState>> GetLiveApplicationsClaimingProviderAsync(long providerPk, CancellationToken cancellationToken);
+
+    /// <summary>The derived view of a live user (as written by <see cref="SaveUserAsync"/>); null when none. Cosmos: point read.</summary>
+    Task<UserView?> GetUserAsync(long pk, CancellationToken cancellationToken);
+
+    /// <summary>The derived view of a live provider (as written by <see cref="SaveProviderAsync"/>); null when none. Cosmos: point read.</summary>
+    Task<ProviderView?> GetProviderAsync(long pk, CancellationToken cancellationToken);
 }
 
 /// <summary>

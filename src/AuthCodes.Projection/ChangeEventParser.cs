@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Messaging;
+using AuthCodes.ReadModel;
+
+namespace AuthCodes.Projection;
+
+/// <summary>
+/// Turns CloudEvents in structured JSON mode into validated <see cref="ChangeEvent"/>s, or into
+/// rejections with a reason a publisher can act on. The envelope goes through
+/// <see cref="CloudEvent"/>; the <c>entityversion</c> extension and <c>data</c> are validated here,
+/// per the contract. Reasons never quote <c>data</c>, so no secret reaches a log through them.
+/// </summary>
+public sealed class ChangeEventParser
+{
+    public const string TypePrefix = "io.goauthentik.";
+
+    /// <summary>Fields of <c>data</c> that are secrets: dropped from every event, stored and logged nowhere.</summary>
+    public static readonly IReadOnlySet<string> SecretFields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "code", "nonce", "code_challenge", "code_challenge_method", "session_id", "client_secret",
+    };
+
+    private static readonly Dictionary<string, EntityKind> EntityNames = new(StringComparer.Ordinal)
+    {
+        ["authorization_code"] = EntityKind.AuthorizationCode,
+        ["user"] = EntityKind.User,
+        ["group"] = EntityKind.Group,
+        ["provider"] = EntityKind.Provider,
+        ["application"] = EntityKind.Application,
+    };
+
+    private readonly string? acceptedSource;
+
+    /// <param name="acceptedSource">The one <c>source</c> accepted (ordinal comparison); null accepts any source.</param>
+    public ChangeEventParser(string? acceptedSource) => this.acceptedSource = acceptedSource;
+
+    public static string EntityName(EntityKind kind) => EntityNames.First(pair => pair.Value == kind).Key;
+
+    /// <summary>One event: the body of a Service Bus message or of an <c>application/cloudevents+json</c> request.</summary>
+    public ParsedEvent Parse(BinaryData body)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(body.ToMemory().Span);
+        }
+        catch (JsonException exception)
+        {
+            return Reject(null, $"The body is not valid JSON ({FirstLine(exception.Message)}).");
+        }
+
+        return root is JsonObject obj ? Parse(obj) : Reject(null, "A CloudEvent in structured mode must be a JSON object.");
+    }
+
+    /// <summary>An <c>application/cloudevents-batch+json</c> body: each element is parsed (and may be rejected) on its own.</summary>
+    public IReadOnlyList<ParsedEvent> ParseBatch(BinaryData body)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(body.ToMemory().Span);
+        }
+        catch (JsonException exception)
+        {
+            return [Reject(null, $"The body is not valid JSON ({FirstLine(exception.Message)}).")];
+        }
+
+        if (root is not JsonArray array)
+        {
+            return [Reject(null, "A CloudEvents batch must be a JSON array.")];
+        }
+
+        return [.. array.Select(element => element is JsonObject obj ? Parse(obj) : Reject(null, "A CloudEvent in structured mode must be a JSON object."))];
+    }
+
+    private ParsedEvent Parse(JsonObject root)
+    {
+        try
+        {
+            return ParsedEvent.Valid(ParseEnvelope(root));
+        }
+        catch (ContractViolation violation)
+        {
+            return Reject(root, violation.Message);
+        }
+    }
+
+    private ChangeEvent ParseEnvelope(JsonObject root)
+    {
+        if (root["specversion"] is not JsonValue specVersion || specVersion.GetValueKind() != JsonValueKind.String || (string?)specVersion != "1.0")
+        {
+            throw new ContractViolation("specversion must be \"1.0\".");
+        }
+
+        var id = RequiredEnvelopeString(root, "id");
+        var source = RequiredEnvelopeString(root, "source");
+        var type = RequiredEnvelopeString(root, "type");
+        var subject = RequiredEnvelopeString(root, "subject");
+        var version = ParseVersion(root);
+
+        // Azure.Messaging.CloudEvent refuses 64-bit extension values: it sees the version as a string.
+        root["entityversion"] = version.ToString(CultureInfo.InvariantCulture);
+        CloudEvent cloudEvent;
+        try
+        {
+            cloudEvent = CloudEvent.Parse(BinaryData.FromString(root.ToJsonString()))
+                ?? throw new ContractViolation("The body holds no CloudEvent.");
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException or JsonException or InvalidOperationException)
+        {
+            throw new ContractViolation($"Not a valid CloudEvent: {FirstLine(exception.Message)}");
+        }
+
+        if (acceptedSource is not null && !string.Equals(cloudEvent.Source, acceptedSource, StringComparison.Ordinal))
+        {
+            throw new ContractViolation($"source '{source}' is not the accepted source '{acceptedSource}'.");
+        }
+
+        if (!type.StartsWith(TypePrefix, StringComparison.Ordinal))
+        {
+            throw new ContractViolation($"Unknown type '{type}': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted.");
+        }
+
+        var rest = type[TypePrefix.Length..];
+        var dot = rest.LastIndexOf('.');
+        var action = dot < 0 ? "" : rest[(dot + 1)..];
+        if (dot < 0 || !EntityNames.TryGetValue(rest[..dot], out var kind) || action is not ("saved" or "deleted"))
+        {
+            throw new ContractViolation($"Unknown type '{type}': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted, entity one of {string.Join(", ", EntityNames.Keys)}.");
+        }
+
+        var deleted = action == "deleted";
+        if (cloudEvent.DataContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ContractViolation($"datacontenttype must be application/json, not '{contentType}'.");
+        }
+
+        if (root.ContainsKey("data_base64"))
+        {
+            throw new ContractViolation("data must be JSON (data_base64 is not accepted).");
+        }
+
+        var slash = subject.IndexOf('/', StringComparison.Ordinal);
+        var expectedSubjectPrefix = EntityName(kind) + "/";
+        if (slash < 0 || !subject.StartsWith(expectedSubjectPrefix, StringComparison.Ordinal))
+        {
+            throw new ContractViolation($"subject '{subject}' must be '{expectedSubjectPrefix}<pk>'.");
+        }
+
+        var subjectKey = ParseKey(kind, subject[expectedSubjectPrefix.Length..])
+            ?? throw new ContractViolation($"subject '{subject}' does not end with a valid {EntityName(kind)} pk.");
+
+        EntityState? state = null;
+        EntityKey key;
+        var data = root["data"];
+        if (deleted)
+        {
+            key = data is null ? subjectKey : EntityDataReader.ReadKey(kind, AsObject(data));
+        }
+        else
+        {
+            state = EntityDataReader.Read(kind, AsObject(data));
+            key = state.Key;
+        }
+
+        if (key != subjectKey)
+        {
+            throw new ContractViolation($"subject '{subject}' does not match data.pk.");
+        }
+
+        return new ChangeEvent(cloudEvent.Id, cloudEvent.Source, type, subject, key, deleted, version, cloudEvent.Time, state);
+    }
+
+    private static JsonObject AsObject(JsonNode? data) =>
+        data as JsonObject ?? throw new ContractViolation("data must be a JSON object.");
+
+    private static ulong ParseVersion(JsonObject root)
+    {
+        var node = root["entityversion"];
+        if (node is JsonValue value)
+        {
+            switch (value.GetValueKind())
+            {
+                case JsonValueKind.String:
+                    var text = (string)value!;
+                    if (text.Length is > 0 and <= 20 && text.All(char.IsAsciiDigit)
+                        && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                    {
+                        return parsed;
+                    }
+
+                    break;
+                case JsonValueKind.Number:
+                    if (value.TryGetValue<ulong>(out var number))
+                    {
+                        return number;
+                    }
+
+                    if (value.TryGetValue<JsonElement>(out var element) && element.TryGetUInt64(out number))
+                    {
+                        return number;
+                    }
+
+                    break;
+            }
+
+            throw new ContractViolation("entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.");
+        }
+
+        throw new ContractViolation("entityversion (extension attribute) is required.");
+    }
+
+    internal static EntityKey? ParseKey(EntityKind kind, string pk) => kind switch
+    {
+        EntityKind.Group or EntityKind.Application =>
+            Guid.TryParseExact(pk, "D", out var guid) ? new EntityKey(kind, guid.ToString("D")) : null,
+        _ => pk.Length > 0 && pk.All(char.IsAsciiDigit) && long.TryParse(pk, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? new EntityKey(kind, number.ToString(CultureInfo.InvariantCulture))
+            : null,
+    };
+
+    private static string RequiredEnvelopeString(JsonObject root, string name) =>
+        root[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String && (string?)value is { Length: > 0 } text
+            ? text
+            : throw new ContractViolation($"{name} is required and must be a non-empty string.");
+
+    /// <summary>The event JSON with every secret field removed from <c>data</c>.</summary>
+    private static string Sanitized(JsonObject root)
+    {
+        var copy = (JsonObject)root.DeepClone();
+        if (copy["data"] is JsonObject data)
+        {
+            foreach (var secret in SecretFields)
+            {
+                data.Remove(secret);
+            }
+        }
+
+        return copy.ToJsonString();
+    }
+
+    private static ParsedEvent Reject(JsonObject? root, string reason) => ParsedEvent.Rejected(new EventRejection(
+        EnvelopeText(root, "id"), EnvelopeText(root, "type"), EnvelopeText(root, "subject"), reason, root is null ? null : Sanitized(root)));
+
+    private static string? EnvelopeText(JsonObject? root, string name) =>
+        root?[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? (string?)value : null;
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return (end < 0 ? message : message[..end]).Trim();
+    }
+}
+
+/// <summary>A violated contract rule; its message is the rejection reason.</summary>
+internal sealed class ContractViolation(string reason) : Exception(reason);

@@ -1,0 +1,38 @@
+namespace AuthCodes.Projection;
+
+public enum OutcomeKind
+{
+    /// <summary>The event was newer than what the read model held and is now reflected in it.</summary>
+    Applied,
+
+    /// <summary>The event wrote nothing: a duplicate, older than the applied version, or a code already past its grace period.</summary>
+    Ignored,
+
+    /// <summary>The event breaks the contract; the host records it in the rejected-events store and completes the message.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// What happened to one event, with the facts a log line needs (never a secret): id, type,
+/// subject, version, outcome and the reason for an ignored or rejected event.
+/// </summary>
+public sealed record ProjectionOutcome(
+    OutcomeKind Kind, string? EventId, string? Type, string? Subject, ulong? Version, string? Reason, EventRejection? Rejection = null)
+{
+    public static ProjectionOutcome Applied(ChangeEvent e) => new(OutcomeKind.Applied, e.Id, e.Type, e.Subject, e.Version, null);
+
+    public static ProjectionOutcome Ignored(ChangeEvent e, string reason) => new(OutcomeKind.Ignored, e.Id, e.Type, e.Subject, e.Version, reason);
+
+    public static ProjectionOutcome Rejected(EventRejection rejection) =>
+        new(OutcomeKind.Rejected, rejection.Id, rejection.Type, rejection.Subject, null, rejection.Reason, rejection);
+}
+
+/// <summary>Settings of the projection core.</summary>
+public sealed record ProjectionOptions
+{
+    /// <summary>How long a code's document, snapshot and tombstone outlive its expiry; older code events are ignored.</summary>
+    public TimeSpan CodeGracePeriod { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often a snapshot write that lost an optimistic-concurrency race is retried before the event fails (transiently).</summary>
+    public int MaxSnapshotWriteAttempts { get; init; } = 5;
+}

@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using AuthCodes.ReadModel;
+using static AuthCodes.Projection.Tests.Events;
+
+namespace AuthCodes.Projection.Tests;
+
+public sealed class ChangeEventParserTests
+{
+    private readonly ChangeEventParser parser = new(Source);
+
+    private ParsedEvent Parse(string json) => parser.Parse(BinaryData.FromString(json));
+
+    private string Reason(string json)
+    {
+        var parsed = Parse(json);
+        Assert.False(parsed.IsValid, "expected a rejection");
+        return parsed.Rejection!.Reason;
+    }
+
+    [Fact]
+    public void Parses_a_valid_event_into_its_normalized_state()
+    {
+        var parsed = Parse(User(42, V, groups: [Guid.Parse("6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11")], id: "e-1"));
+
+        Assert.True(parsed.IsValid, parsed.Rejection?.Reason);
+        var e = parsed.Event!;
+        Assert.Equal(("e-1", "user/42", V, false), (e.Id, e.Subject, e.Version, e.Deleted));
+        Assert.Equal(EntityKey.User(42), e.Key);
+        var user = Assert.IsType<UserState>(e.State);
+        Assert.Equal("user42", user.Username);
+        Assert.Equal("blue", user.Attributes.GetProperty("team").GetString());
+    }
+
+    [Fact]
+    public void Rejects_an_event_from_a_foreign_source_and_accepts_any_source_when_none_is_configured()
+    {
+        var foreign = Envelope("user", "saved", "42", V, UserData(42), source: "https://other.example.com/");
+
+        Assert.Contains("not the accepted source", Reason(foreign), StringComparison.Ordinal);
+        Assert.True(new ChangeEventParser(null).Parse(BinaryData.FromString(foreign)).IsValid);
+    }
+
+    [Theory]
+    [InlineData("io.goauthentik.flow.saved")]
+    [InlineData("io.goauthentik.user.updated")]
+    [InlineData("com.example.user.saved")]
+    [InlineData("io.goauthentik.user")]
+    public void Rejects_an_unknown_type(string type)
+    {
+        var json = JsonNode.Parse(User(42, V))!;
+        json["type"] = type;
+
+        Assert.Contains($"Unknown type '{type}'", Reason(json.ToJsonString()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"specversion\":\"1.0\",")]
+    [InlineData("not json")]
+    [InlineData("")]
+    public void Rejects_malformed_json_without_keeping_the_body(string body)
+    {
+        var parsed = Parse(body);
+
+        Assert.StartsWith("The body is not valid JSON", parsed.Rejection!.Reason, StringComparison.Ordinal);
+        Assert.Null(parsed.Rejection.SanitizedBody);
+    }
+
+    [Theory]
+    [InlineData("[1]", "must be a JSON object")]
+    [InlineData("{\"id\":\"x\"}", "specversion")]
+    public void Rejects_bodies_that_are_not_cloud_events(string body, string expected)
+    {
+        Assert.Contains(expected, Reason(body), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("specversion", "\"0.3\"", "specversion")]
+    [InlineData("id", "null", "id is required")]
+    [InlineData("entityversion", "\"12a\"", "entityversion must be")]
+    [InlineData("entityversion", "-1", "entityversion must be")]
+    [InlineData("entityversion", "1.5", "entityversion must be")]
+    [InlineData("entityversion", "\"99999999999999999999\"", "entityversion must be")]
+    [InlineData("subject", "\"user/43\"", "does not match data.pk")]
+    [InlineData("subject", "\"group/42\"", "must be 'user/<pk>'")]
+    [InlineData("subject", "\"user/abc\"", "valid user pk")]
+    [InlineData("time", "\"yesterday\"", "Not a valid CloudEvent")]
+    [InlineData("datacontenttype", "\"text/plain\"", "datacontenttype")]
+    [InlineData("data", "[]", "data must be a JSON object")]
+    public void Rejects_an_invalid_envelope_with_a_clear_reason(string attribute, string value, string expected)
+    {
+        var json = JsonNode.Parse(User(42, V))!;
+        json[attribute] = JsonNode.Parse(value);
+
+        Assert.Contains(expected, Reason(json.ToJsonString()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rejects_a_missing_entityversion()
+    {
+        var json = JsonNode.Parse(User(42, V))!.AsObject();
+        json.Remove("entityversion");
+
+        Assert.Contains("entityversion (extension attribute) is required", Reason(json.ToJsonString()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("username", "null", "data.username must be a string (required)")]
+    [InlineData("uuid", "\"nope\"", "data.uuid must be a uuid")]
+    [InlineData("groups", "[\"x\"]", "data.groups must be a list of uuids")]
+    [InlineData("is_active", "\"yes\"", "data.is_active must be a boolean")]
+    [InlineData("attributes", "[]", "data.attributes must be a JSON object")]
+    [InlineData("last_login", "\"soon\"", "data.last_login must be an RFC 3339 date-time or null")]
+    public void Rejects_invalid_user_data(string field, string value, string expected)
+    {
+        var data = UserData(42);
+        data[field] = JsonNode.Parse(value);
+
+        Assert.Equal(expected + ".", Reason(Envelope("user", "saved", "42", V, data)));
+    }
+
+    [Fact]
+    public void Ignores_unknown_data_fields()
+    {
+        var data = UserData(42);
+        data["favourite_colour"] = "teal";
+
+        Assert.True(Parse(Envelope("user", "saved", "42", V, data)).IsValid);
+    }
+
+    [Theory]
+    [InlineData("\"openid  profile\\temail\"", new[] { "openid", "profile", "email" })]
+    [InlineData("[\"openid\", \"goauthentik.io/api\"]", new[] { "openid", "goauthentik.io/api" })]
+    [InlineData("\"\"", new string[0])]
+    public void Accepts_scope_as_a_list_or_a_whitespace_separated_string(string scope, string[] expected)
+    {
+        var data = CodeData(1, 7, 42);
+        data["scope"] = JsonNode.Parse(scope);
+
+        var code = Assert.IsType<CodeState>(Parse(Envelope("authorization_code", "saved", "1", V, data)).Event!.State);
+        Assert.Equal(expected, code.Scope);
+    }
+
+    [Fact]
+    public void Accepts_redirect_uris_as_a_newline_string_or_a_list_of_matching_mode_and_url()
+    {
+        var data = ProviderData(7);
+        data["redirect_uris"] = JsonNode.Parse("""[{"matching_mode":"strict","url":"https://a.example/cb"},{"matching_mode":"regex","url":"https://b\\.example/.*"}]""");
+
+        var provider = Assert.IsType<ProviderState>(Parse(Envelope("provider", "saved", "7", V, data)).Event!.State);
+        Assert.Equal("https://a.example/cb\nhttps://b\\.example/.*", provider.RedirectUris);
+
+        data["redirect_uris"] = "https://a.example/cb\nhttps://c.example/cb";
+        provider = Assert.IsType<ProviderState>(Parse(Envelope("provider", "saved", "7", V, data)).Event!.State);
+        Assert.Equal("https://a.example/cb\nhttps://c.example/cb", provider.RedirectUris);
+    }
+
+    [Fact]
+    public void Drops_the_secrets_of_a_code_and_keeps_them_out_of_a_rejection_record()
+    {
+        var data = CodeData(1, 7, 42);
+        data["code"] = "CODE-SECRET";
+        data["nonce"] = "NONCE-SECRET";
+        data["code_challenge"] = "CHALLENGE-SECRET";
+        data["code_challenge_method"] = "S256";
+        data["session_id"] = "SESSION-SECRET";
+
+        var valid = Parse(Envelope("authorization_code", "saved", "1", V, data));
+        Assert.True(valid.IsValid);
+        Assert.DoesNotContain("SECRET", valid.Event!.ToString(), StringComparison.Ordinal);
+
+        data["expiring"] = "maybe";
+        var rejected = Parse(Envelope("authorization_code", "saved", "1", V, data)).Rejection!;
+        Assert.Equal("data.expiring must be a boolean.", rejected.Reason);
+        Assert.Equal(("authorization_code/1", "io.goauthentik.authorization_code.saved"), (rejected.Subject!, rejected.Type!));
+        Assert.DoesNotContain("SECRET", rejected.SanitizedBody!, StringComparison.Ordinal);
+        Assert.DoesNotContain("S256", rejected.SanitizedBody!, StringComparison.Ordinal);
+        Assert.Contains("\"expiring\":\"maybe\"", rejected.SanitizedBody!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keeps_a_provider_secret_out_of_a_rejection_record()
+    {
+        var data = ProviderData(7);
+        data["name"] = 5;
+
+        var rejected = Parse(Envelope("provider", "saved", "7", V, data)).Rejection!;
+
+        Assert.DoesNotContain("s3cr3t", rejected.SanitizedBody!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_a_delete_with_only_the_pk_or_without_data()
+    {
+        var withPk = Parse(Deleted("group", "6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11", V));
+        var json = JsonNode.Parse(Deleted("user", "42", V))!.AsObject();
+        json.Remove("data");
+        var withoutData = Parse(json.ToJsonString());
+
+        Assert.Equal(EntityKey.Group(Guid.Parse("6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11")), withPk.Event!.Key);
+        Assert.True(withPk.Event.Deleted);
+        Assert.Null(withPk.Event.State);
+        Assert.Equal(EntityKey.User(42), withoutData.Event!.Key);
+    }
+
+    [Fact]
+    public void Parses_a_batch_element_by_element()
+    {
+        var batch = $"[{User(1, V)},{{\"nope\":1}},{Provider(7, V)}]";
+
+        var parsed = parser.ParseBatch(BinaryData.FromString(batch));
+
+        Assert.Equal([true, false, true], parsed.Select(p => p.IsValid));
+        Assert.Single(parser.ParseBatch(BinaryData.FromString(User(1, V))));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Json.Schema;
+
+namespace AuthCodes.Projection.Tests;
+
+/// <summary>The published contract holds: every example in docs/events.md and in the schemas is valid against its type's schema and accepted by the parser.</summary>
+public sealed partial class ContractDocumentationTests
+{
+    private static readonly string SchemaFolder = Path.Combine(AppContext.BaseDirectory, "schemas");
+    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private readonly ChangeEventParser parser = new("https://auth.example.com/");
+
+    public static TheoryData<string> Types() =>
+    [
+        .. new[] { "authorization_code", "user", "group", "provider", "application" }
+            .SelectMany(entity => new[] { $"io.goauthentik.{entity}.saved", $"io.goauthentik.{entity}.deleted" }),
+    ];
+
+    public static TheoryData<int> DocExamples() => [.. Enumerable.Range(0, ExamplesInDocs().Count)];
+
+    private static List<string> ExamplesInDocs() =>
+        [.. JsonBlock().Matches(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "docs", "events.md"))).Select(m => m.Groups[1].Value)];
+
+    private static JsonSchema SchemaOf(string type) => JsonSchema.FromFile(Path.Combine(SchemaFolder, $"{type}.schema.json"));
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void Every_event_type_has_a_schema_whose_examples_it_accepts_and_the_parser_accepts(string type)
+    {
+        var schema = SchemaOf(type);
+        var examples = JsonNode.Parse(File.ReadAllText(Path.Combine(SchemaFolder, $"{type}.schema.json")))!["examples"]!.AsArray();
+
+        Assert.NotEmpty(examples);
+        foreach (var example in examples)
+        {
+            var result = schema.Evaluate(example, Options);
+            Assert.True(result.IsValid, $"{type}: {string.Join("; ", result.Details.Where(d => d.HasErrors).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} {e.Value}")))}");
+            var parsed = parser.Parse(BinaryData.FromString(example!.ToJsonString()));
+            Assert.True(parsed.IsValid, parsed.Rejection?.Reason);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DocExamples))]
+    public void Every_example_in_the_publishers_guide_is_valid_against_its_schema_and_accepted(int index)
+    {
+        var example = JsonNode.Parse(ExamplesInDocs()[index])!;
+        var type = (string)example["type"]!;
+
+        var result = SchemaOf(type).Evaluate(example, Options);
+
+        Assert.True(result.IsValid, $"{type} example {index} is invalid");
+        var parsed = parser.Parse(BinaryData.FromString(example.ToJsonString()));
+        Assert.True(parsed.IsValid, parsed.Rejection?.Reason);
+    }
+
+    [Fact]
+    public void The_schemas_refuse_what_the_parser_refuses()
+    {
+        var schema = SchemaOf("io.goauthentik.user.saved");
+        var example = JsonNode.Parse(File.ReadAllText(Path.Combine(SchemaFolder, "io.goauthentik.user.saved.schema.json")))!["examples"]![0]!;
+
+        foreach (var (attribute, value) in new (string, JsonNode?)[] { ("entityversion", "12a"), ("specversion", "0.3"), ("subject", "group/42"), ("type", "io.goauthentik.flow.saved") })
+        {
+            var broken = example.DeepClone();
+            broken[attribute] = value;
+            Assert.False(schema.Evaluate(broken, Options).IsValid, attribute);
+            Assert.False(parser.Parse(BinaryData.FromString(broken.ToJsonString())).IsValid, attribute);
+        }
+
+        var missingUsername = example.DeepClone();
+        missingUsername["data"]!.AsObject().Remove("username");
+        Assert.False(schema.Evaluate(missingUsername, Options).IsValid);
+        Assert.False(parser.Parse(BinaryData.FromString(missingUsername.ToJsonString())).IsValid);
+    }
+
+    [GeneratedRegex("```json\\n(.*?)\\n```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
+}
