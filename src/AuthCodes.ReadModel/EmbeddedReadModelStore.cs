@@ -15,6 +15,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     private readonly Dictionary<EntityKey, EntitySnapshot> snapshots = [];
     private readonly Dictionary<long, HashSet<long>> codesByUser = [];
     private readonly Dictionary<long, HashSet<long>> codesByProvider = [];
+    private readonly Dictionary<string, RejectedEvent> rejectedEvents = new(StringComparer.Ordinal);
     private long etagCounter;
 
     public Task<int> CountCodesAsync(CodeFilter filter, CancellationToken cancellationToken)
@@ -247,6 +248,44 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
                 : [];
             return Task.FromResult(found);
         }
+    }
+
+    public Task RecordRejectedEventAsync(RejectedEvent rejected, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            rejectedEvents[rejected.RecordId] = rejected;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RejectedEvent>> ListRejectedEventsAsync(int max, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<RejectedEvent> newestFirst =
+                [.. rejectedEvents.Values.OrderByDescending(r => r.RejectedAt).ThenBy(r => r.RecordId, StringComparer.Ordinal).Take(max)];
+            return Task.FromResult(newestFirst);
+        }
+    }
+
+    public Task<RejectedEvent?> GetRejectedEventAsync(string recordId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(rejectedEvents.GetValueOrDefault(recordId));
+        }
+    }
+
+    public Task DeleteRejectedEventAsync(string recordId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            rejectedEvents.Remove(recordId);
+        }
+
+        return Task.CompletedTask;
     }
 
     private Task<IReadOnlyList<T>> LiveStates<T>(Func<T, bool> predicate)

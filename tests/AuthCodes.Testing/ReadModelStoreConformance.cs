@@ -425,4 +425,24 @@ public abstract class ReadModelStoreConformance
 
         Assert.True(await store.IsReachableAsync(None));
     }
+
+    [Fact]
+    public async Task Records_rejected_events_lists_them_newest_first_and_forgets_them_on_request()
+    {
+        var store = await CreateStoreAsync();
+        var older = new RejectedEvent("evt-1", "evt-1", "io.goauthentik.user.saved", "user/1", "Invalid payload: name is required.", T, """{"id":"evt-1"}""");
+        var newer = new RejectedEvent("b64-hash", null, null, null, "The body is not valid JSON.", T.AddMinutes(1), null);
+        await store.RecordRejectedEventAsync(older, None);
+        await store.RecordRejectedEventAsync(newer, None);
+        await store.RecordRejectedEventAsync(older with { Reason = "Redelivered." }, None);
+
+        Assert.Equal([newer, older with { Reason = "Redelivered." }], await store.ListRejectedEventsAsync(10, None));
+        Assert.Equal([newer], await store.ListRejectedEventsAsync(1, None));
+        Assert.Equal(newer, await store.GetRejectedEventAsync("b64-hash", None));
+
+        await store.DeleteRejectedEventAsync("evt-1", None);
+        await store.DeleteRejectedEventAsync("evt-1", None);
+        Assert.Null(await store.GetRejectedEventAsync("evt-1", None));
+        Assert.Equal([newer], await store.ListRejectedEventsAsync(10, None));
+    }
 }

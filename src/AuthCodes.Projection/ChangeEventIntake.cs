@@ -1,0 +1,136 @@
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using AuthCodes.ReadModel;
+using Microsoft.Extensions.Logging;
+
+namespace AuthCodes.Projection;
+
+/// <summary>
+/// The one way events enter the read model, shared by the Service Bus function and the local
+/// host's HTTP intake: parse, apply, record rejections (then the message may complete), log one
+/// line per outcome and measure lag. Transient store failures propagate, so Service Bus redelivers.
+/// </summary>
+public sealed partial class ChangeEventIntake(
+    ChangeEventParser parser,
+    Projector projector,
+    IReadModelStore store,
+    ProjectionProgress progress,
+    TimeProvider time,
+    ILogger<ChangeEventIntake> logger)
+{
+    public const string MeterName = "AuthCodes.Projection";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
+        "authcodes.projection.lag", "s", "Time from an event's 'time' to its application.");
+    private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>(
+        "authcodes.projection.events", "{event}", "Events by outcome (applied, ignored, rejected).");
+
+    /// <summary>One event: a Service Bus message body, or an <c>application/cloudevents+json</c> request.</summary>
+    public async Task<ProjectionOutcome> HandleAsync(BinaryData body, CancellationToken cancellationToken) =>
+        await HandleAsync(parser.Parse(body), body, cancellationToken);
+
+    /// <summary>An <c>application/cloudevents-batch+json</c> array, applied in order.</summary>
+    public async Task<IReadOnlyList<ProjectionOutcome>> HandleBatchAsync(BinaryData body, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<ProjectionOutcome>();
+        foreach (var parsed in parser.ParseBatch(body))
+        {
+            outcomes.Add(await HandleAsync(parsed, body, cancellationToken));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Applies a recorded rejection again (after a publisher or configuration fix). The record is
+    /// forgotten unless the event is rejected again; null when there is no such record. A replayed
+    /// provider event has lost its <c>client_secret</c> (never stored), so the next provider event restores it.
+    /// </summary>
+    public async Task<ProjectionOutcome?> ReplayAsync(string recordId, CancellationToken cancellationToken)
+    {
+        if (await store.GetRejectedEventAsync(recordId, cancellationToken) is not { } record)
+        {
+            return null;
+        }
+
+        if (record.Body is null)
+        {
+            return ProjectionOutcome.Rejected(new EventRejection(record.EventId, record.Type, record.Subject, record.Reason, null));
+        }
+
+        var outcome = await HandleAsync(BinaryData.FromString(record.Body), cancellationToken);
+        if (outcome.Kind != OutcomeKind.Rejected || RecordIdOf(outcome.Rejection!, BinaryData.FromString(record.Body)) != recordId)
+        {
+            await store.DeleteRejectedEventAsync(recordId, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private async Task<ProjectionOutcome> HandleAsync(ParsedEvent parsed, BinaryData body, CancellationToken cancellationToken)
+    {
+        var outcome = await projector.ApplyAsync(parsed, cancellationToken);
+        var now = time.GetUtcNow();
+        if (outcome.Rejection is { } rejection)
+        {
+            await store.RecordRejectedEventAsync(
+                new RejectedEvent(RecordIdOf(rejection, body), rejection.Id, rejection.Type, rejection.Subject, rejection.Reason, now, rejection.SanitizedBody),
+                cancellationToken);
+        }
+
+        var lag = parsed.Event?.Time is { } eventTime ? now - eventTime : (TimeSpan?)null;
+        if (outcome.Kind == OutcomeKind.Applied)
+        {
+            progress.Applied(now);
+        }
+
+        Record(outcome, lag);
+        return outcome;
+    }
+
+    /// <summary>The event id, or a hash of what was received: a redelivered poison message overwrites its own record.</summary>
+    private static string RecordIdOf(EventRejection rejection, BinaryData body) =>
+        rejection.Id is { Length: > 0 } id
+            ? id
+            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(rejection.SanitizedBody is { } sanitized ? BinaryData.FromString(sanitized) : body));
+
+    private void Record(ProjectionOutcome outcome, TimeSpan? lag)
+    {
+        var kind = outcome.Kind.ToString().ToLowerInvariant();
+        Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", kind));
+        if (lag is { } value && outcome.Kind == OutcomeKind.Applied)
+        {
+            Lag.Record(value.TotalSeconds);
+        }
+
+        if (outcome.Kind == OutcomeKind.Rejected)
+        {
+            LogRejected(logger, outcome.EventId, outcome.Type, outcome.Subject, outcome.Reason);
+        }
+        else
+        {
+            LogOutcome(logger, outcome.EventId, outcome.Type, outcome.Subject, outcome.Version, kind, outcome.Reason, lag?.TotalMilliseconds);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Event {EventId} {EventType} {Subject} version {Version}: {Outcome} {Reason} (lag {LagMilliseconds} ms)")]
+    private static partial void LogOutcome(
+        ILogger logger, string? eventId, string? eventType, string? subject, ulong? version, string outcome, string? reason, double? lagMilliseconds);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+        Message = "Event {EventId} {EventType} {Subject}: rejected {Reason}")]
+    private static partial void LogRejected(ILogger logger, string? eventId, string? eventType, string? subject, string? reason);
+}
+
+/// <summary>When this instance last applied an event (for the health endpoint).</summary>
+public sealed class ProjectionProgress
+{
+    private long lastAppliedTicks;
+
+    public DateTimeOffset? LastAppliedAt =>
+        Interlocked.Read(ref lastAppliedTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    public void Applied(DateTimeOffset at) => Interlocked.Exchange(ref lastAppliedTicks, at.UtcTicks);
+}
