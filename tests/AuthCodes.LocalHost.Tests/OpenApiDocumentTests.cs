@@ -212,7 +212,9 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public async Task Health_answers_match()
     {
-        var (healthy, _) = await new ApiHarness(await SeededStore.CreateAsync()).HealthAsync();
+        await using var harness = new ApiHarness(await SeededStore.CreateAsync());
+        var (healthy, status) = await harness.HealthAsync();
+        Assert.Equal(200, status);
         OpenApiContract.AssertResponseMatches("health_retrieve", 200, healthy);
         OpenApiContract.AssertResponseMatches("health_retrieve", 503, """{"status":"unhealthy","store_reachable":false}""");
     }

@@ -22,7 +22,9 @@ public static class OpenApiContract
     private static readonly JsonNode Document = JsonNode.Parse(OpenApi.Document.Span)
         ?? throw new InvalidOperationException("The embedded OpenAPI document is empty.");
 
-    private static readonly EvaluationOptions Options = CreateOptions();
+    // A yes/no pass first (fast); the detailed pass runs only to explain a failure.
+    private static readonly EvaluationOptions FlagOptions = CreateOptions(OutputFormat.Flag);
+    private static readonly EvaluationOptions ListOptions = CreateOptions(OutputFormat.List);
 
     private static readonly ConcurrentDictionary<(string OperationId, int Status), JsonSchema> Schemas = new();
 
@@ -84,19 +86,18 @@ public static class OpenApiContract
             return [$"(body): not JSON: {invalid.Message}"];
         }
 
-        var results = schema.Evaluate(instance, Options);
-        return results.IsValid ? [] : Errors(results);
+        return schema.Evaluate(instance, FlagOptions).IsValid ? [] : Errors(schema.Evaluate(instance, ListOptions));
     }
 
     /// <summary>The operation ids the document declares.</summary>
     public static IReadOnlyList<string> OperationIds =>
         [.. Operations().Select(o => o.Operation["operationId"]!.GetValue<string>())];
 
-    private static EvaluationOptions CreateOptions()
+    private static EvaluationOptions CreateOptions(OutputFormat outputFormat)
     {
         var options = new EvaluationOptions
         {
-            OutputFormat = OutputFormat.List,
+            OutputFormat = outputFormat,
             RequireFormatValidation = true,
             EvaluateAs = SpecVersion.Draft202012,
         };
