@@ -1,9 +1,11 @@
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
+using AuthCodes.Projection;
+using Microsoft.Extensions.Options;
 
 namespace AuthCodes.LocalHost;
 
-internal static class LocalHostExtensions
+internal static partial class LocalHostExtensions
 {
     /// <summary>The same routes as the Functions app (which has the default <c>api</c> route prefix).</summary>
     public static IEndpointRouteBuilder MapAuthorizationCodesApi(this IEndpointRouteBuilder endpoints)
@@ -17,6 +19,18 @@ internal static class LocalHostExtensions
         api.MapGet(AuthorizationCodesApi.OpenApiRoute, AuthorizationCodesApi.OpenApiDocument);
         return endpoints;
     }
+
+    /// <summary>The local host accepts events from any source when <c>Events:Source</c> is unset; say so once.</summary>
+    public static void WarnWhenAnyEventSourceIsAccepted(this WebApplication app)
+    {
+        if (string.IsNullOrWhiteSpace(app.Services.GetRequiredService<IOptions<EventsOptions>>().Value.Source))
+        {
+            LogAnySource(app.Logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Events:Source is not set: the event intake accepts events from any source")]
+    private static partial void LogAnySource(ILogger logger);
 
     /// <summary>Development only: tokens from the <c>token</c> command are signed by this key.</summary>
     public static IServiceCollection TrustDevelopmentSigningKey(this IServiceCollection services, IConfiguration configuration)

@@ -1,6 +1,7 @@
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
 using AuthCodes.LocalHost;
+using AuthCodes.Projection;
 
 // A developer tool first: Development unless the environment says otherwise. Set as the
 // lowest-precedence source (an environment variable), so --environment and test hosts still win,
@@ -11,12 +12,19 @@ if (Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is null && Envi
 }
 
 var builder = WebApplication.CreateBuilder(args);
-if (args.FirstOrDefault() == TokenCommand.Name)
+switch (args.FirstOrDefault())
 {
-    return TokenCommand.Run(builder, Console.Out, Console.Error);
+    case TokenCommand.Name:
+        return TokenCommand.Run(builder, Console.Out, Console.Error);
+    case SampleEvents.Name:
+        return SampleEvents.Run(builder.Configuration, Console.Out);
 }
 
-builder.Services.AddAuthorizationCodesApi().AddEmbeddedReadModelStore().AddBearerAuthentication();
+builder.Services
+    .AddAuthorizationCodesApi()
+    .AddBearerAuthentication()
+    .AddChangeEventProjection()
+    .AddEmbeddedReadModelStore();
 if (builder.Environment.IsDevelopment())
 {
     builder.Services.TrustDevelopmentSigningKey(builder.Configuration);
@@ -24,6 +32,8 @@ if (builder.Environment.IsDevelopment())
 
 var app = builder.Build();
 app.MapAuthorizationCodesApi();
+app.MapEventIntake();
+app.WarnWhenAnyEventSourceIsAccepted();
 app.Run();
 return 0;
 

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AuthCodes.Api;
+using AuthCodes.Projection;
+using AuthCodes.ReadModel;
+
+namespace AuthCodes.LocalHost;
+
+/// <summary>
+/// The local host's HTTP stand-in for the Service Bus subscription: CloudEvents in structured mode,
+/// single or batch, applied through the same intake before the response. Open without a key only in
+/// the Development environment and from loopback; anywhere else the <c>X-Intake-Key</c> header must
+/// match <c>Intake:Key</c> (no key configured: the intake is closed).
+/// </summary>
+internal static partial class EventIntakeEndpoints
+{
+    public const string Route = "/api/events";
+    public const string KeyHeader = "X-Intake-Key";
+    public const string KeySetting = "Intake:Key";
+    public const string SingleContentType = "application/cloudevents+json";
+    public const string BatchContentType = "application/cloudevents-batch+json";
+
+    public static IEndpointRouteBuilder MapEventIntake(this IEndpointRouteBuilder endpoints)
+    {
+        var events = endpoints.MapGroup(Route).AddEndpointFilter(RequireIntakeAccess);
+        events.MapPost("", PostAsync);
+        events.MapGet("rejected", ListRejectedAsync);
+        events.MapPost("rejected/{id}/replay", ReplayAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> PostAsync(HttpRequest request, ChangeEventIntake intake, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is not (SingleContentType or BatchContentType))
+        {
+            return ApiResponse.Detail(
+                StatusCodes.Status415UnsupportedMediaType, $"Send CloudEvents in structured mode: {SingleContentType} or {BatchContentType}.");
+        }
+
+        var body = await BinaryData.FromStreamAsync(request.Body, ct);
+        try
+        {
+            var outcomes = mediaType == SingleContentType ? [await intake.HandleAsync(body, ct)] : await intake.HandleBatchAsync(body, ct);
+            return ApiResponse.Json(StatusCodes.Status200OK, writer => WriteOutcomes(writer, outcomes));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Transient (the store): what was applied stays applied; re-sending everything is safe, events are idempotent.
+            LogIntakeFailure(loggers.CreateLogger(typeof(EventIntakeEndpoints)), exception);
+            return ApiResponse.Detail(
+                StatusCodes.Status503ServiceUnavailable, "The read model is temporarily unavailable; send the events again.", TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private static async Task<IResult> ListRejectedAsync(IReadModelStore store, CancellationToken ct)
+    {
+        var rejected = await store.ListRejectedEventsAsync(1000, ct);
+        return ApiResponse.Json(StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteStartArray();
+            foreach (var record in rejected)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("record_id", record.RecordId);
+                writer.WriteString("id", record.EventId);
+                writer.WriteString("type", record.Type);
+                writer.WriteString("subject", record.Subject);
+                writer.WriteString("reason", record.Reason);
+                writer.WriteString("rejected_at", DrfDateTime.Format(record.RejectedAt));
+                writer.WriteString("body", record.Body);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        });
+    }
+
+    private static async Task<IResult> ReplayAsync(string id, ChangeEventIntake intake, CancellationToken ct) =>
+        await intake.ReplayAsync(id, ct) is { } outcome
+            ? ApiResponse.Json(StatusCodes.Status200OK, writer => WriteOutcomes(writer, [outcome]))
+            : ApiResponse.Detail(StatusCodes.Status404NotFound, "Not found.");
+
+    private static void WriteOutcomes(Utf8JsonWriter writer, IReadOnlyList<ProjectionOutcome> outcomes)
+    {
+        writer.WriteStartObject();
+        foreach (var kind in Enum.GetValues<OutcomeKind>())
+        {
+            writer.WriteNumber(kind.ToString().ToLowerInvariant(), outcomes.Count(o => o.Kind == kind));
+        }
+
+        writer.WriteStartArray("outcomes");
+        foreach (var outcome in outcomes)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", outcome.EventId);
+            writer.WriteString("type", outcome.Type);
+            writer.WriteString("subject", outcome.Subject);
+            writer.WriteString("version", outcome.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteString("outcome", outcome.Kind.ToString().ToLowerInvariant());
+            writer.WriteString("reason", outcome.Reason);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static ValueTask<object?> RequireIntakeAccess(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var environment = http.RequestServices.GetRequiredService<IWebHostEnvironment>();
+        var remote = http.Connection.RemoteIpAddress;
+        if (environment.IsDevelopment() && remote is not null && IPAddress.IsLoopback(remote))
+        {
+            return next(context);
+        }
+
+        var key = http.RequestServices.GetRequiredService<IConfiguration>()[KeySetting];
+        if (string.IsNullOrEmpty(key))
+        {
+            return ValueTask.FromResult<object?>(ApiResponse.Detail(
+                StatusCodes.Status403Forbidden, $"The event intake is open only to loopback in Development; elsewhere configure {KeySetting}."));
+        }
+
+        var presented = http.Request.Headers[KeyHeader].ToString();
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(key))
+            ? next(context)
+            : ValueTask.FromResult<object?>(ApiResponse.Detail(StatusCodes.Status403Forbidden, $"A valid {KeyHeader} header is required."));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Applying posted events failed; the client may send them again")]
+    private static partial void LogIntakeFailure(ILogger logger, Exception exception);
+}

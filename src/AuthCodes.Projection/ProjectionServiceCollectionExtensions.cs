@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AuthCodes.Projection;
+
+/// <summary>Settings of the event intake (configuration section <c>Events</c>).</summary>
+public sealed class EventsOptions
+{
+    public const string SectionName = "Events";
+
+    /// <summary>The one CloudEvents <c>source</c> accepted (the publishing authentik install); empty accepts any.</summary>
+    public string? Source { get; set; }
+
+    /// <summary>How long an expired code stays listed (<c>is_expired: true</c>) before it leaves the store.</summary>
+    public TimeSpan CodeGracePeriod { get; set; } = TimeSpan.FromHours(1);
+}
+
+public static class ProjectionServiceCollectionExtensions
+{
+    /// <summary>The projection core and the intake both hosts feed events through; the host adds the store.</summary>
+    public static IServiceCollection AddChangeEventProjection(this IServiceCollection services)
+    {
+        services.AddOptions<EventsOptions>()
+            .BindConfiguration(EventsOptions.SectionName)
+            .Validate(o => o.CodeGracePeriod >= TimeSpan.Zero, "Events:CodeGracePeriod must not be negative.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProjectionProgress>();
+        services.TryAddSingleton(sp => new ChangeEventParser(NullIfEmpty(sp.GetRequiredService<IOptions<EventsOptions>>().Value.Source)));
+        services.TryAddSingleton(sp => new Projector(
+            sp.GetRequiredService<AuthCodes.ReadModel.IReadModelStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            new ProjectionOptions { CodeGracePeriod = sp.GetRequiredService<IOptions<EventsOptions>>().Value.CodeGracePeriod }));
+        services.TryAddSingleton<ChangeEventIntake>();
+        return services;
+    }
+
+    /// <summary>For hosts that must not run without a configured source (the Functions app).</summary>
+    public static IServiceCollection RequireEventSource(this IServiceCollection services)
+    {
+        services.AddOptions<EventsOptions>()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Source), "Events:Source (the publishing authentik's CloudEvents source) is required.");
+        return services;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
