@@ -1,4 +1,5 @@
 using AuthCodes.Api.Authentication;
+using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ public sealed partial class AuthorizationCodesApi(
     ICallerAuthenticator authenticator,
     AuthorizationCodeQueries queries,
     IReadModelStore store,
+    ProjectionProgress progress,
     IOptions<ApiOptions> options,
     ILogger<AuthorizationCodesApi> logger)
 {
@@ -40,6 +42,15 @@ public sealed partial class AuthorizationCodesApi(
                 writer.WriteStartObject();
                 writer.WriteString("status", reachable ? "healthy" : "unhealthy");
                 writer.WriteBoolean("store_reachable", reachable);
+                if (progress.LastAppliedAt is { } lastApplied)
+                {
+                    writer.WriteString("last_event_applied_at", DrfDateTime.Format(lastApplied));
+                }
+                else
+                {
+                    writer.WriteNull("last_event_applied_at");
+                }
+
                 writer.WriteEndObject();
             });
     }

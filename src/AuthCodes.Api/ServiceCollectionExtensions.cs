@@ -1,5 +1,5 @@
+using AuthCodes.Projection;
 using AuthCodes.ReadModel;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,6 +16,7 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuthorizationCodeQueries>();
+        services.TryAddSingleton<ProjectionProgress>();
         services.TryAddSingleton<AuthorizationCodesApi>();
         return services;
     }

@@ -263,7 +263,7 @@ public sealed class HttpFunctionTests : IDisposable
 
         Assert.Equal(200, written.Status);
         Assert.Equal("application/json", written.ContentType);
-        Assert.Equal("""{"status":"healthy","store_reachable":true}""", written.Body);
+        Assert.Equal("""{"status":"healthy","store_reachable":true,"last_event_applied_at":null}""", written.Body);
         await harness.Authenticator.DidNotReceiveWithAnyArgs().AuthenticateAsync(default, default);
     }
 
@@ -279,7 +279,7 @@ public sealed class HttpFunctionTests : IDisposable
             context, await unhealthy.Function<Health>().RunAsync(context.Request, CancellationToken.None));
 
         Assert.Equal(503, written.Status);
-        Assert.Equal("""{"status":"unhealthy","store_reachable":false}""", written.Body);
+        Assert.Equal("""{"status":"unhealthy","store_reachable":false,"last_event_applied_at":null}""", written.Body);
     }
 
     [Fact]

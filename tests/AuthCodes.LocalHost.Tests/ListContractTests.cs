@@ -242,7 +242,7 @@ public sealed class ListContractTests(SeededLocalHost host) : IClassFixture<Seed
         var (status, body, _) = await GetAsync(null, "/api/health");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(Q("{'status':'healthy','store_reachable':true}"), body);
+        Assert.Equal(Q("{'status':'healthy','store_reachable':true,'last_event_applied_at':null}"), body);
     }
 }
 

@@ -216,7 +216,7 @@ public sealed class OpenApiDocumentTests
         var (healthy, status) = await harness.HealthAsync();
         Assert.Equal(200, status);
         OpenApiContract.AssertResponseMatches("health_retrieve", 200, healthy);
-        OpenApiContract.AssertResponseMatches("health_retrieve", 503, """{"status":"unhealthy","store_reachable":false}""");
+        OpenApiContract.AssertResponseMatches("health_retrieve", 503, """{"status":"unhealthy","store_reachable":false,"last_event_applied_at":null}""");
     }
 
     private static string WriteList(CodeDocument[] codes, RenderOptions options)
