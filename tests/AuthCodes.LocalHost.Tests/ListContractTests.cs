@@ -27,6 +27,7 @@ public sealed class ListContractTests(SeededLocalHost host) : IClassFixture<Seed
     {
         using var client = factory.ClientFor(username);
         var response = await client.GetAsync(url);
+        await ResponseContract.AssertDocumentedAsync(url, response);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
     }
 
@@ -209,6 +210,7 @@ public sealed class ListContractTests(SeededLocalHost host) : IClassFixture<Seed
 
         var response = await client.GetAsync(List);
 
+        await ResponseContract.AssertDocumentedAsync(List, response);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(Q("{'detail':'" + detail + "'}"), await response.Content.ReadAsStringAsync());
     }
@@ -232,6 +234,7 @@ public sealed class ListContractTests(SeededLocalHost host) : IClassFixture<Seed
 
         var response = await client.GetAsync(List);
 
+        await ResponseContract.AssertDocumentedAsync(List, response);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(Q("{'detail':'Token invalid/expired'}"), await response.Content.ReadAsStringAsync());
     }

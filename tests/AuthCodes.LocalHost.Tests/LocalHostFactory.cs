@@ -1,6 +1,8 @@
+using System.Net;
 using AuthCodes.Api.Authentication;
 using AuthCodes.LocalHost;
 using AuthCodes.ReadModel;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -42,6 +44,9 @@ public sealed class LocalHostFactory : WebApplicationFactory<Program>
 
     public Dictionary<string, string> Settings { get; }
 
+    /// <summary>The client address the host sees (TestServer has none of its own).</summary>
+    public IPAddress? RemoteAddress { get; init; } = IPAddress.Loopback;
+
     /// <summary>A token from the development key, as the <c>token</c> command mints it.</summary>
     public string TokenFor(string username, TimeSpan? lifetime = null, DateTime? issuedAt = null) =>
         DevelopmentToken.Create(
@@ -70,7 +75,11 @@ public sealed class LocalHostFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton(Store));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(Store);
+            services.AddSingleton<IStartupFilter>(new RemoteAddressFilter(RemoteAddress));
+        });
     }
 
     protected override void Dispose(bool disposing)
@@ -82,4 +91,18 @@ public sealed class LocalHostFactory : WebApplicationFactory<Program>
             Directory.Delete(folder, recursive: true);
         }
     }
+}
+
+/// <summary>Sets the connection's remote address before the app sees the request.</summary>
+internal sealed class RemoteAddressFilter(IPAddress? address) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress = address;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -13,6 +13,7 @@ public sealed class PaginationContractTests
         using var client = factory.ClientFor("alice");
         var response = await client.GetAsync(List + query);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ResponseContract.AssertDocumentedAsync(List + query, response);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AuthCodes.ReadModel;
+using static AuthCodes.Testing.JsonText;
+
+namespace AuthCodes.LocalHost.Tests;
+
+public sealed class EventIntakeTests
+{
+    private const string Events = "/api/events";
+    private const string UserEvent =
+        "{'specversion':'1.0','id':'evt-1','source':'https://auth.example.com/','type':'io.goauthentik.user.saved','subject':'user/42','entityversion':'1726236342243000',"
+        + "'data':{'pk':42,'username':'alice','uuid':'00000000-0000-4000-8000-000000000042'}}";
+
+    private static async Task<HttpResponseMessage> PostAsync(LocalHostFactory factory, string json, string contentType = "application/cloudevents+json", string? key = null)
+    {
+        using var client = factory.CreateClient();
+        using var content = new StringContent(json, Encoding.UTF8, contentType);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Events) { Content = content };
+        if (key is not null)
+        {
+            request.Headers.Add("X-Intake-Key", key);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Applies_an_event_and_answers_its_outcome()
+    {
+        using var factory = new LocalHostFactory(new EmbeddedReadModelStore());
+
+        var response = await PostAsync(factory, Q(UserEvent));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(
+            Q("{'applied':1,'ignored':0,'rejected':0,'outcomes':[{'id':'evt-1','type':'io.goauthentik.user.saved','subject':'user/42','version':'1726236342243000','outcome':'applied','reason':null}]}"),
+            await response.Content.ReadAsStringAsync());
+        Assert.True(await factory.Store.UserExistsAsync(42, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Records_a_rejected_event_lists_it_and_replays_it_on_request()
+    {
+        using var factory = new LocalHostFactory(new EmbeddedReadModelStore());
+        var invalid = Q(UserEvent).Replace("\"username\":\"alice\",", "", StringComparison.Ordinal);
+
+        var posted = JsonDocument.Parse(await (await PostAsync(factory, invalid)).Content.ReadAsStringAsync()).RootElement;
+        using var client = factory.CreateClient();
+        var listed = JsonDocument.Parse(await client.GetStringAsync(Events + "/rejected")).RootElement;
+        var replayed = await client.PostAsync(Events + "/rejected/evt-1/replay", null);
+
+        Assert.Equal(1, posted.GetProperty("rejected").GetInt32());
+        var record = Assert.Single(listed.EnumerateArray());
+        Assert.Equal("evt-1", record.GetProperty("record_id").GetString());
+        Assert.Equal(posted.GetProperty("outcomes")[0].GetProperty("reason").GetString(), record.GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Contains("\"outcome\":\"rejected\"", await replayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync(Events + "/rejected/nope/replay", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Refuses_other_media_types_with_415()
+    {
+        using var factory = new LocalHostFactory(new EmbeddedReadModelStore());
+
+        var response = await PostAsync(factory, Q(UserEvent), "application/json");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Development", "10.1.2.3", null, null, HttpStatusCode.Forbidden)] // not loopback
+    [InlineData("Production", "127.0.0.1", null, null, HttpStatusCode.Forbidden)] // no key configured
+    [InlineData("Production", "127.0.0.1", "intake-key-0123456789", "wrong", HttpStatusCode.Forbidden)]
+    [InlineData("Production", "10.1.2.3", "intake-key-0123456789", "intake-key-0123456789", HttpStatusCode.OK)]
+    [InlineData("Development", "::1", null, null, HttpStatusCode.OK)]
+    public async Task Is_open_only_to_loopback_in_development_and_otherwise_needs_the_configured_key(
+        string environment, string remote, string? configuredKey, string? presentedKey, HttpStatusCode expected)
+    {
+        var settings = new Dictionary<string, string>();
+        if (configuredKey is not null)
+        {
+            settings["Intake:Key"] = configuredKey;
+        }
+
+        if (environment != "Development")
+        {
+            // Outside Development the host needs a real issuer configuration to start.
+            settings["Authentication:Issuer"] = "https://auth.example.com/application/o/authcodes/";
+        }
+
+        using var factory = new LocalHostFactory(new EmbeddedReadModelStore(), environment, settings) { RemoteAddress = IPAddress.Parse(remote) };
+
+        var response = await PostAsync(factory, Q(UserEvent), key: presentedKey);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+}
