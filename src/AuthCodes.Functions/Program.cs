@@ -1,5 +1,6 @@
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
+using AuthCodes.Functions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,8 @@ builder.Services
     .AddAuthorizationCodesApi()
     .AddBearerAuthentication()
     // The read-model store: embedded (in-process) until the Cosmos DB store lands; swap this one line then.
-    .AddEmbeddedReadModelStore();
+    .AddEmbeddedReadModelStore()
+    // The projector behind ProjectChangeEvent; throws here, before the host starts, when Events:Source is unset.
+    .AddChangeEventProjectionForFunctions(builder.Configuration);
 
 builder.Build().Run();

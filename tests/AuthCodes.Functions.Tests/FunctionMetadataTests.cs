@@ -18,13 +18,39 @@ public sealed class FunctionMetadataTests
     };
 
     [Fact]
-    public void The_app_has_exactly_the_four_http_functions()
+    public void The_app_has_exactly_the_four_http_functions_and_the_projector()
     {
         using var metadata = Load();
 
         var names = metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["Health", "ListAuthorizationCodes", "OpenApiDocument", "RetrieveAuthorizationCode"], names);
+        Assert.Equal(["Health", "ListAuthorizationCodes", "OpenApiDocument", "ProjectChangeEvent", "RetrieveAuthorizationCode"], names);
+    }
+
+    [Fact]
+    public void The_projector_has_one_service_bus_trigger_on_the_topic_subscription_from_app_settings_one_message_no_sessions()
+    {
+        using var metadata = Load();
+        var function = metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "ProjectChangeEvent");
+
+        Assert.Equal(
+            ["name", "scriptFile", "entryPoint", "language", "properties", "bindings"],
+            function.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("AuthCodes.Functions.dll", function.GetProperty("scriptFile").GetString());
+        Assert.Equal("AuthCodes.Functions.ProjectChangeEvent.RunAsync", function.GetProperty("entryPoint").GetString());
+        Assert.Equal("dotnet-isolated", function.GetProperty("language").GetString());
+
+        // Every property of the one binding, as the official extension's attribute generates it too
+        // (sessions are off: the generator writes no isSessionsEnabled for the default false).
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal(
+            Compact(
+                """
+                {"name":"body","direction":"In","type":"serviceBusTrigger","dataType":"String","autoCompleteMessages":true,
+                "topicName":"%ChangeEventsTopic%","subscriptionName":"%ChangeEventsSubscription%",
+                "connection":"ServiceBusConnection","cardinality":"One","properties":{}}
+                """),
+            Compact(binding.GetRawText()));
     }
 
     [Theory]
@@ -60,7 +86,13 @@ public sealed class FunctionMetadataTests
         Assert.Equal("v3/schema/authorization-codes.json", Api.AuthorizationCodesApi.OpenApiRoute);
     }
 
-    private static JsonDocument Load()
+    private static string Compact(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return JsonSerializer.Serialize(document.RootElement);
+    }
+
+    internal static JsonDocument Load()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
         Assert.True(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
@@ -22,6 +23,29 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
+    public void Host_json_service_bus_settings_complete_on_return_renew_locks_and_retry_exponentially()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")));
+        var serviceBus = host.RootElement.GetProperty("extensions").GetProperty("serviceBus");
+
+        Assert.Equal(
+            ["prefetchCount", "maxConcurrentCalls", "autoCompleteMessages", "maxAutoLockRenewalDuration", "clientRetryOptions"],
+            serviceBus.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0, serviceBus.GetProperty("prefetchCount").GetInt32());
+        Assert.Equal(4, serviceBus.GetProperty("maxConcurrentCalls").GetInt32());
+        Assert.True(serviceBus.GetProperty("autoCompleteMessages").GetBoolean());
+        Assert.Equal(TimeSpan.FromMinutes(10), TimeSpan.Parse(serviceBus.GetProperty("maxAutoLockRenewalDuration").GetString()!, CultureInfo.InvariantCulture));
+
+        var retry = serviceBus.GetProperty("clientRetryOptions");
+        Assert.Equal("exponential", retry.GetProperty("mode").GetString());
+        Assert.Equal(5, retry.GetProperty("maxRetries").GetInt32());
+        var delay = TimeSpan.Parse(retry.GetProperty("delay").GetString()!, CultureInfo.InvariantCulture);
+        var maxDelay = TimeSpan.Parse(retry.GetProperty("maxDelay").GetString()!, CultureInfo.InvariantCulture);
+        var tryTimeout = TimeSpan.Parse(retry.GetProperty("tryTimeout").GetString()!, CultureInfo.InvariantCulture);
+        Assert.True(delay > TimeSpan.Zero && delay <= maxDelay && maxDelay <= tryTimeout, $"{delay} {maxDelay} {tryTimeout}");
+    }
+
+    [Fact]
     public void Local_settings_sample_names_the_worker_runtime_and_every_setting_the_options_read()
     {
         var values = SampleValues();
@@ -41,7 +65,42 @@ public sealed class HostConfigurationTests
                 "Authentication__Introspection__ClientId",
                 "Authentication__Introspection__ClientSecret",
                 "Api__MaxPageSize",
+                "Events__Source",
+                "Events__CodeGracePeriod",
             });
+    }
+
+    [Fact]
+    public void Local_settings_sample_holds_every_app_setting_the_bindings_name()
+    {
+        var values = SampleValues();
+        using var metadata = FunctionMetadataTests.Load();
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var binding in metadata.RootElement.EnumerateArray().SelectMany(f => f.GetProperty("bindings").EnumerateArray()))
+        {
+            foreach (var property in binding.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
+            {
+                var text = property.Value.GetString()!;
+                if (text.Length > 2 && text[0] == '%' && text[^1] == '%')
+                {
+                    named.Add(text[1..^1]);
+                }
+            }
+
+            if (binding.TryGetProperty("connection", out var connection))
+            {
+                // An identity-based connection is a group of settings under the name; the namespace is the one it needs.
+                named.Add(connection.GetString() + "__fullyQualifiedNamespace");
+            }
+        }
+
+        Assert.Equal(
+            ["ChangeEventsSubscription", "ChangeEventsTopic", "ServiceBusConnection__fullyQualifiedNamespace"],
+            named.Order(StringComparer.Ordinal));
+        Assert.Subset(values.Keys.ToHashSet(), named);
+        Assert.Equal("authcodes-change-events", values["ChangeEventsTopic"]);
+        Assert.Equal("projector", values["ChangeEventsSubscription"]);
+        Assert.EndsWith(".servicebus.windows.net", values["ServiceBusConnection__fullyQualifiedNamespace"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -56,10 +115,25 @@ public sealed class HostConfigurationTests
         var authentication = configuration.GetSection(BearerAuthenticationOptions.SectionName)
             .Get<BearerAuthenticationOptions>(o => o.ErrorOnUnknownConfiguration = true);
 
+        var events = configuration.GetSection(EventsSettings.SectionName).Get<EventsSettings>(o => o.ErrorOnUnknownConfiguration = true);
+
+        // Every key is the host's own, an app setting a binding names, or a key of a bound section.
+        string[] hostKeys = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage"];
+        string[] bindingKeys = ["ChangeEventsTopic", "ChangeEventsSubscription", "ServiceBusConnection__fullyQualifiedNamespace"];
+        string[] sections = [ApiOptions.SectionName, BearerAuthenticationOptions.SectionName, EventsSettings.SectionName];
+        Assert.All(
+            SampleValues().Keys,
+            key => Assert.True(
+                hostKeys.Contains(key) || bindingKeys.Contains(key) || sections.Any(section => key.StartsWith(section + "__", StringComparison.Ordinal)),
+                $"{key} is read by nothing"));
+
         Assert.NotNull(api);
         Assert.True(api.MaxPageSize >= 1);
         Assert.NotNull(authentication);
         Assert.False(authentication.Introspection.Enabled);
+        Assert.NotNull(events);
+        Assert.Equal("https://auth.example.com/", events.Source);
+        Assert.Equal(TimeSpan.FromHours(1), events.CodeGracePeriod);
     }
 
     private static Dictionary<string, string> SampleValues()
