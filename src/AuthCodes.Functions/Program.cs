@@ -1,6 +1,6 @@
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
-using AuthCodes.Functions;
+using AuthCodes.Projection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +29,9 @@ builder.Services
     .AddBearerAuthentication()
     // The read-model store: embedded (in-process) until the Cosmos DB store lands; swap this one line then.
     .AddEmbeddedReadModelStore()
-    // The projector behind ProjectChangeEvent; throws here, before the host starts, when Events:Source is unset.
-    .AddChangeEventProjectionForFunctions(builder.Configuration);
+    // The projector behind ProjectChangeEvent. Unlike the local host, the deployed app accepts exactly
+    // one source and refuses to start without Events:Source.
+    .AddChangeEventProjection()
+    .RequireEventSource();
 
 builder.Build().Run();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
+using AuthCodes.Projection;
 using Microsoft.Extensions.Configuration;
 
 namespace AuthCodes.Functions.Tests;
@@ -115,12 +116,12 @@ public sealed class HostConfigurationTests
         var authentication = configuration.GetSection(BearerAuthenticationOptions.SectionName)
             .Get<BearerAuthenticationOptions>(o => o.ErrorOnUnknownConfiguration = true);
 
-        var events = configuration.GetSection(EventsSettings.SectionName).Get<EventsSettings>(o => o.ErrorOnUnknownConfiguration = true);
+        var events = configuration.GetSection(EventsOptions.SectionName).Get<EventsOptions>(o => o.ErrorOnUnknownConfiguration = true);
 
         // Every key is the host's own, an app setting a binding names, or a key of a bound section.
         string[] hostKeys = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage"];
         string[] bindingKeys = ["ChangeEventsTopic", "ChangeEventsSubscription", "ServiceBusConnection__fullyQualifiedNamespace"];
-        string[] sections = [ApiOptions.SectionName, BearerAuthenticationOptions.SectionName, EventsSettings.SectionName];
+        string[] sections = [ApiOptions.SectionName, BearerAuthenticationOptions.SectionName, EventsOptions.SectionName];
         Assert.All(
             SampleValues().Keys,
             key => Assert.True(

@@ -38,7 +38,9 @@ internal sealed class ProjectorHarness : IDisposable
             .AddFakeLogging()
             .AddSingleton<TimeProvider>(Clock)
             .AddSingleton(Store)
-            .AddChangeEventProjectionForFunctions(configuration)
+            .AddSingleton<IConfiguration>(configuration)
+            .AddChangeEventProjection()
+            .RequireEventSource()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         Function = ActivatorUtilities.CreateInstance<ProjectChangeEvent>(services);
     }

@@ -3,6 +3,7 @@ using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 
@@ -176,9 +177,15 @@ public sealed class ServiceBusFunctionTests : IDisposable
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Events:Source"] = source })
             .Build();
 
-        var thrown = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddChangeEventProjectionForFunctions(configuration));
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddChangeEventProjection()
+            .RequireEventSource()
+            .BuildServiceProvider();
 
-        Assert.Contains("Events__Source", thrown.Message, StringComparison.Ordinal);
+        var thrown = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<EventsOptions>>().Value);
+
+        Assert.Contains("Events:Source", thrown.Message, StringComparison.Ordinal);
     }
 
     [Theory]
