@@ -10,11 +10,15 @@ namespace AuthCodes.Benchmarks;
 /// providers, applied to an embedded store that starts with 10,000 codes. Each invocation applies a
 /// batch of <see cref="EventsPerInvocation"/> events prepared in <see cref="IterationSetupAttribute"/>,
 /// so figures are per event. The store keeps growing by one batch per iteration (the codes are new).
+/// With an iteration setup BenchmarkDotNet runs one invocation per iteration, so the batch is large
+/// (an iteration lasts tens to hundreds of milliseconds) and the warm-up long enough for tiered JIT
+/// to settle (the parser's first thousands of calls run unoptimized code).
 /// </summary>
 [MemoryDiagnoser]
+[WarmupCount(8)]
 public class ProjectionCodeEventBenchmarks
 {
-    public const int EventsPerInvocation = 1_000;
+    public const int EventsPerInvocation = 10_000;
 
     private ProjectionData.World world = null!;
     private long nextPk = BenchmarkData.CodeCount + 1;
