@@ -77,8 +77,10 @@ public class ProjectionCodeEventBenchmarks
 /// One <c>user.saved</c> (renamed, newer version each invocation) for a user with 1,000 listed codes,
 /// in a store of 10,000 codes: the projector re-derives the user view and all 1,000 code documents.
 /// The invocation includes building the event JSON from a template (one string replace) and parsing it.
+/// Eight warm-ups: under load tiered JIT is still promoting the derivation path after three.
 /// </summary>
 [MemoryDiagnoser]
+[WarmupCount(8)]
 public class ProjectionUserFanOutBenchmarks
 {
     public const long HotUser = 1;
@@ -114,6 +116,7 @@ public class ProjectionUserFanOutBenchmarks
 /// all 10,000 code documents. Includes building the event JSON from a template and parsing it.
 /// </summary>
 [MemoryDiagnoser]
+[WarmupCount(8)]
 public class ProjectionProviderFanOutBenchmarks
 {
     public const long HotProvider = 1;
