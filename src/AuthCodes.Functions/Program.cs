@@ -1,5 +1,6 @@
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
+using AuthCodes.Functions;
 using AuthCodes.Projection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -32,6 +33,7 @@ builder.Services
     // The projector behind ProjectChangeEvent. Unlike the local host, the deployed app accepts exactly
     // one source and refuses to start without Events:Source.
     .AddChangeEventProjection()
-    .RequireEventSource();
+    .RequireEventSource()
+    .AddHostedService<ProjectionMetricsForwarder>();
 
 builder.Build().Run();
