@@ -4,11 +4,16 @@ namespace AuthCodes.ReadModel;
 
 /// <summary>
 /// The in-process store: the local host's default and the fast test store. It keeps the same
-/// semantics as the Cosmos store (the conformance suite holds both to them).
+/// semantics as the Cosmos store (the conformance suite holds both to them), including expiry:
+/// a snapshot with <see cref="EntitySnapshot.ExpiresAt"/> (a code, expiry plus grace) is forgotten,
+/// with its code document, once that time has passed, as Cosmos forgets an item after its ttl.
 /// </summary>
-public sealed class EmbeddedReadModelStore : IReadModelStore
+/// <param name="time">The clock that decides expiry (tests pass the projector's).</param>
+public sealed class EmbeddedReadModelStore(TimeProvider? time = null) : IReadModelStore
 {
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
     private readonly Lock gate = new();
+    private readonly PriorityQueue<EntityKey, DateTimeOffset> expiring = new();
     private readonly Dictionary<long, CodeDocument> codes = [];
     private readonly Dictionary<long, UserView> users = [];
     private readonly Dictionary<long, (ProviderView Provider, string ClientSecret)> providers = [];
@@ -22,6 +27,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             return Task.FromResult(codes.Values.Count(filter.Matches));
         }
     }
@@ -32,6 +38,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
         CodeDocument[] matching;
         lock (gate)
         {
+            ForgetExpired();
             matching = codes.Values.Where(filter.Matches).ToArray();
         }
 
@@ -43,6 +50,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             return Task.FromResult(codes.GetValueOrDefault(pk));
         }
     }
@@ -51,6 +59,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             var matches = users.Values.Where(user => user.SubjectOf(mode) == subject).Take(2).ToArray();
             return Task.FromResult(matches.Length == 1 ? matches[0] : null);
         }
@@ -60,6 +69,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             return Task.FromResult(users.ContainsKey(pk));
         }
     }
@@ -68,6 +78,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             return Task.FromResult(providers.ContainsKey(pk));
         }
     }
@@ -77,6 +88,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             IReadOnlyDictionary<long, string> secrets = providerPks
                 .Where(providers.ContainsKey)
                 .Distinct()
@@ -92,6 +104,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
         var stored = user with { Attributes = Detach(user.Attributes) };
         lock (gate)
         {
+            ForgetExpired();
             users[user.Pk] = stored;
         }
 
@@ -102,6 +115,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             users.Remove(pk);
         }
 
@@ -112,6 +126,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             providers[provider.Pk] = (provider, clientSecret);
         }
 
@@ -122,6 +137,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             providers.Remove(pk);
         }
 
@@ -141,6 +157,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
         };
         lock (gate)
         {
+            ForgetExpired();
             codes[code.Pk] = stored;
         }
 
@@ -151,6 +168,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             codes.Remove(pk);
         }
 
@@ -161,6 +179,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             return Task.FromResult(snapshots.GetValueOrDefault(key));
         }
     }
@@ -169,6 +188,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             IReadOnlyList<EntitySnapshot> found = [.. keys.Distinct().Select(snapshots.GetValueOrDefault).OfType<EntitySnapshot>()];
             return Task.FromResult(found);
         }
@@ -184,6 +204,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
         };
         lock (gate)
         {
+            ForgetExpired();
             var current = snapshots.GetValueOrDefault(snapshot.Key);
             if (current?.ETag != expectedETag)
             {
@@ -204,6 +225,10 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
 
             etagCounter++;
             snapshots[snapshot.Key] = snapshot with { State = state, ETag = $"\"{etagCounter}\"" };
+            if (snapshot.ExpiresAt is { } expiresAt)
+            {
+                expiring.Enqueue(snapshot.Key, expiresAt);
+            }
             return Task.FromResult(true);
         }
     }
@@ -227,6 +252,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             return Task.FromResult(users.GetValueOrDefault(pk));
         }
     }
@@ -235,6 +261,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             return Task.FromResult(providers.TryGetValue(pk, out var provider) ? provider.Provider : null);
         }
     }
@@ -243,6 +270,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             IReadOnlyList<CodeState> found = index.TryGetValue(pk, out var codePks)
                 ? [.. codePks.Order().Select(code => snapshots[EntityKey.Code(code)]).Where(s => s.IsLive).Select(s => (CodeState)s.State!)]
                 : [];
@@ -254,6 +282,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             rejectedEvents[rejected.RecordId] = rejected;
         }
 
@@ -264,6 +293,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             IReadOnlyList<RejectedEvent> newestFirst =
                 [.. rejectedEvents.Values.OrderByDescending(r => r.RejectedAt).ThenBy(r => r.RecordId, StringComparer.Ordinal).Take(max)];
             return Task.FromResult(newestFirst);
@@ -274,6 +304,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             return Task.FromResult(rejectedEvents.GetValueOrDefault(recordId));
         }
     }
@@ -282,6 +313,7 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             rejectedEvents.Remove(recordId);
         }
 
@@ -293,8 +325,31 @@ public sealed class EmbeddedReadModelStore : IReadModelStore
     {
         lock (gate)
         {
+            ForgetExpired();
             IReadOnlyList<T> found = [.. snapshots.Values.Where(s => s.IsLive).Select(s => s.State).OfType<T>().Where(predicate)];
             return Task.FromResult(found);
+        }
+    }
+
+    /// <summary>Drops snapshots (and code documents) whose expiry has passed; the caller holds the lock.</summary>
+    private void ForgetExpired()
+    {
+        var now = clock.GetUtcNow();
+        while (expiring.TryPeek(out var key, out var expiresAt) && expiresAt <= now)
+        {
+            expiring.Dequeue();
+            if (snapshots.GetValueOrDefault(key) is not { ExpiresAt: { } current } snapshot || current > now)
+            {
+                continue; // Rewritten since with a later expiry (queued again), or gone already.
+            }
+
+            snapshots.Remove(key);
+            if (snapshot.State is CodeState code)
+            {
+                Unindex(codesByUser, code.User, code.Pk);
+                Unindex(codesByProvider, code.Provider, code.Pk);
+                codes.Remove(code.Pk);
+            }
         }
     }
 

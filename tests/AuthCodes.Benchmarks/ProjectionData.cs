@@ -165,10 +165,12 @@ internal static class ProjectionData
     {
         public World()
         {
-            Projector = new Projector(Store, new FixedTime(Sample.Now));
+            var time = new FixedTime(Sample.Now);
+            Store = new EmbeddedReadModelStore(time);
+            Projector = new Projector(Store, time);
         }
 
-        public EmbeddedReadModelStore Store { get; } = new();
+        public EmbeddedReadModelStore Store { get; }
 
         public ChangeEventParser Parser { get; } = new(Source);
 

@@ -41,8 +41,8 @@ public sealed class ProjectionMetricsForwarderTests
         var telemetry = new TelemetryClient(configuration);
         using var forwarder = new ProjectionMetricsForwarder(telemetry);
         await forwarder.StartAsync(CancellationToken.None);
-        var store = new EmbeddedReadModelStore();
         var time = new FakeTimeProvider(Sample.Now);
+        var store = new EmbeddedReadModelStore(time);
         using var projector = new Projector(store, time);
         var intake = new ChangeEventIntake(new ChangeEventParser(null), projector, store, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
 

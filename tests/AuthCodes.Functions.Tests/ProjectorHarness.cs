@@ -29,7 +29,7 @@ internal sealed class ProjectorHarness : IDisposable
 
     public ProjectorHarness(IReadModelStore? store = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        Store = store ?? new EmbeddedReadModelStore();
+        Store = store ?? new EmbeddedReadModelStore(Clock);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Events:Source"] = Source })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())

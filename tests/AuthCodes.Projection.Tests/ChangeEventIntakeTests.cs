@@ -8,13 +8,17 @@ namespace AuthCodes.Projection.Tests;
 
 public sealed class ChangeEventIntakeTests : IDisposable
 {
-    private readonly EmbeddedReadModelStore store = new();
     private readonly FakeTimeProvider time = new(Sample.Now);
+    private readonly EmbeddedReadModelStore store;
     private readonly FakeLogger<ChangeEventIntake> logger = new();
     private readonly ProjectionProgress progress = new();
     private readonly Projector projector;
 
-    public ChangeEventIntakeTests() => projector = new Projector(store, time);
+    public ChangeEventIntakeTests()
+    {
+        store = new EmbeddedReadModelStore(time);
+        projector = new Projector(store, time);
+    }
 
     public void Dispose() => projector.Dispose();
 

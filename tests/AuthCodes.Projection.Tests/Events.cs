@@ -127,11 +127,12 @@ internal sealed class Harness : IDisposable
     public Harness(string? acceptedSource = Events.Source)
     {
         Time = new FakeTimeProvider(Sample.Now);
+        Store = new EmbeddedReadModelStore(Time);
         Parser = new ChangeEventParser(acceptedSource);
         Projector = new Projector(Store, Time);
     }
 
-    public EmbeddedReadModelStore Store { get; } = new();
+    public EmbeddedReadModelStore Store { get; }
 
     public FakeTimeProvider Time { get; }
 

@@ -308,7 +308,9 @@ public abstract class ReadModelStoreConformance
         var state = UserStateOf(42, GroupA);
 
         Assert.Null(await store.GetSnapshotAsync(EntityKey.User(42), None));
-        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(state.Key, Stamp(7), state, T.AddHours(1)), null, None));
+        // An expiry in the future: stores forget snapshots once it has passed (Cosmos: ttl).
+        var expiresAt = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(state.Key, Stamp(7), state, expiresAt), null, None));
 
         var read = await store.GetSnapshotAsync(EntityKey.User(42), None);
         Assert.NotNull(read);
@@ -318,7 +320,7 @@ public abstract class ReadModelStoreConformance
         var user = Assert.IsType<UserState>(read.State);
         Assert.Equal([GroupA], user.Groups);
         Assert.Equal("v", user.Attributes.GetProperty("k").GetString());
-        Assert.Equal(T.AddHours(1), read.ExpiresAt);
+        Assert.Equal(expiresAt, read.ExpiresAt);
     }
 
     [Fact]
