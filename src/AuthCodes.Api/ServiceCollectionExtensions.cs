@@ -21,6 +21,13 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Operators' routes over rejected events; needs the projection (<c>AddChangeEventProjection</c>).</summary>
+    public static IServiceCollection AddEventAdministration(this IServiceCollection services)
+    {
+        services.TryAddSingleton<EventAdministration>();
+        return services;
+    }
+
     /// <summary>The in-process store (local default and tests).</summary>
     public static IServiceCollection AddEmbeddedReadModelStore(this IServiceCollection services)
     {

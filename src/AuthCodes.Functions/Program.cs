@@ -34,6 +34,7 @@ builder.Services
     // one source and refuses to start without Events:Source.
     .AddChangeEventProjection()
     .RequireEventSource()
+    .AddEventAdministration()
     .AddHostedService<ProjectionMetricsForwarder>();
 
 builder.Build().Run();

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using AuthCodes.Api;
 using AuthCodes.Projection;
-using AuthCodes.ReadModel;
 
 namespace AuthCodes.LocalHost;
 
@@ -26,8 +24,9 @@ internal static partial class EventIntakeEndpoints
     {
         var events = endpoints.MapGroup(Route).AddEndpointFilter(RequireIntakeAccess);
         events.MapPost("", PostAsync);
-        events.MapGet("rejected", ListRejectedAsync);
-        events.MapPost("rejected/{id}/replay", ReplayAsync);
+        events.MapGet("rejected", (EventAdministration administration, CancellationToken ct) => administration.ListRejectedAsync(ct));
+        events.MapPost("rejected/{id}/replay", (string id, EventAdministration administration, CancellationToken ct) =>
+            administration.ReplayAsync(id, ct));
         return endpoints;
     }
 
@@ -44,7 +43,7 @@ internal static partial class EventIntakeEndpoints
         try
         {
             var outcomes = mediaType == SingleContentType ? [await intake.HandleAsync(body, ct)] : await intake.HandleBatchAsync(body, ct);
-            return ApiResponse.Json(StatusCodes.Status200OK, writer => WriteOutcomes(writer, outcomes));
+            return EventAdministration.Outcomes(outcomes);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -53,59 +52,6 @@ internal static partial class EventIntakeEndpoints
             return ApiResponse.Detail(
                 StatusCodes.Status503ServiceUnavailable, "The read model is temporarily unavailable; send the events again.", TimeSpan.FromSeconds(5));
         }
-    }
-
-    private static async Task<IResult> ListRejectedAsync(IReadModelStore store, CancellationToken ct)
-    {
-        var rejected = await store.ListRejectedEventsAsync(1000, ct);
-        return ApiResponse.Json(StatusCodes.Status200OK, writer =>
-        {
-            writer.WriteStartArray();
-            foreach (var record in rejected)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("record_id", record.RecordId);
-                writer.WriteString("id", record.EventId);
-                writer.WriteString("type", record.Type);
-                writer.WriteString("subject", record.Subject);
-                writer.WriteString("reason", record.Reason);
-                writer.WriteString("rejected_at", DrfDateTime.Format(record.RejectedAt));
-                writer.WriteString("body", record.Body);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        });
-    }
-
-    private static async Task<IResult> ReplayAsync(string id, ChangeEventIntake intake, CancellationToken ct) =>
-        await intake.ReplayAsync(id, ct) is { } outcome
-            ? ApiResponse.Json(StatusCodes.Status200OK, writer => WriteOutcomes(writer, [outcome]))
-            : ApiResponse.Detail(StatusCodes.Status404NotFound, "Not found.");
-
-    private static void WriteOutcomes(Utf8JsonWriter writer, IReadOnlyList<ProjectionOutcome> outcomes)
-    {
-        writer.WriteStartObject();
-        foreach (var kind in Enum.GetValues<OutcomeKind>())
-        {
-            writer.WriteNumber(kind.ToString().ToLowerInvariant(), outcomes.Count(o => o.Kind == kind));
-        }
-
-        writer.WriteStartArray("outcomes");
-        foreach (var outcome in outcomes)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", outcome.EventId);
-            writer.WriteString("type", outcome.Type);
-            writer.WriteString("subject", outcome.Subject);
-            writer.WriteString("version", outcome.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            writer.WriteString("outcome", outcome.Kind.ToString().ToLowerInvariant());
-            writer.WriteString("reason", outcome.Reason);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     private static ValueTask<object?> RequireIntakeAccess(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -24,6 +24,7 @@ builder.Services
     .AddAuthorizationCodesApi()
     .AddBearerAuthentication()
     .AddChangeEventProjection()
+    .AddEventAdministration()
     .AddEmbeddedReadModelStore();
 if (builder.Environment.IsDevelopment())
 {

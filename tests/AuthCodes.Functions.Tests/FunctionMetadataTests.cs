@@ -18,13 +18,29 @@ public sealed class FunctionMetadataTests
     };
 
     [Fact]
-    public void The_app_has_exactly_the_four_http_functions_and_the_projector()
+    public void The_app_has_exactly_the_four_api_functions_the_projector_and_the_two_operator_functions()
     {
         using var metadata = Load();
 
         var names = metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["Health", "ListAuthorizationCodes", "OpenApiDocument", "ProjectChangeEvent", "RetrieveAuthorizationCode"], names);
+        Assert.Equal(
+            ["Health", "ListAuthorizationCodes", "ListRejectedEvents", "OpenApiDocument", "ProjectChangeEvent", "ReplayRejectedEvent", "RetrieveAuthorizationCode"],
+            names);
+    }
+
+    [Theory]
+    [InlineData("ListRejectedEvents", "get", "events/rejected")]
+    [InlineData("ReplayRejectedEvent", "post", "events/rejected/{id}/replay")]
+    public void The_operator_functions_need_the_admin_key(string name, string method, string route)
+    {
+        using var metadata = Load();
+        var function = metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == name);
+
+        var trigger = Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+        Assert.Equal("Admin", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
     }
 
     [Fact]

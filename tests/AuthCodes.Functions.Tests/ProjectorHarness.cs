@@ -1,3 +1,4 @@
+using AuthCodes.Api;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AuthCodes.Projection;
@@ -54,6 +55,8 @@ internal sealed class ProjectorHarness : IDisposable
     public FakeLogCollector Logs => services.GetFakeLogCollector();
 
     public ProjectionProgress Progress => services.GetRequiredService<ProjectionProgress>();
+
+    public EventAdministration Administration => new(services.GetRequiredService<ChangeEventIntake>(), Store);
 
     /// <summary>A message as a publisher sends it (contract: MessageId = event id, Subject = event type).</summary>
     public static ServiceBusReceivedMessage Message(string body, string? messageId = null, string? subject = null, int deliveryCount = 1) =>
