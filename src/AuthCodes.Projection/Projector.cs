@@ -85,8 +85,6 @@ public sealed class Projector : IDisposable
     /// <summary>Writes the event's snapshot if it beats the stored one; returns the replaced state, or why it was ignored.</summary>
     private async Task<(EntityState? State, string? Ignored)> RecordAsync(ChangeEvent e, CancellationToken cancellationToken)
     {
-        var expiresAt = e.State is CodeState { Expires: { } expires } ? expires + options.CodeGracePeriod : (DateTimeOffset?)null;
-        var snapshot = new EntitySnapshot(e.Key, e.Stamp, e.Deleted ? null : e.State, expiresAt);
         for (var attempt = 1; ; attempt++)
         {
             var current = await store.GetSnapshotAsync(e.Key, cancellationToken);
@@ -104,6 +102,7 @@ public sealed class Projector : IDisposable
                 }
             }
 
+            var snapshot = new EntitySnapshot(e.Key, e.Stamp, e.Deleted ? null : e.State, ForgetAt(e, current));
             if (await store.TryWriteSnapshotAsync(snapshot, current?.ETag, cancellationToken))
             {
                 return (current?.State, null);
@@ -114,6 +113,17 @@ public sealed class Projector : IDisposable
                 throw new SnapshotConflictException(e.Key);
             }
         }
+    }
+
+    /// <summary>
+    /// When the store may forget the snapshot: a code's expiry plus the grace period; a code's tombstone
+    /// likewise from the expiry of the code it deletes (when known). Null keeps it for the retention
+    /// period (other entities, and a delete that arrived before its code).
+    /// </summary>
+    private DateTimeOffset? ForgetAt(ChangeEvent e, EntitySnapshot? current)
+    {
+        var code = e.Deleted ? current?.State as CodeState : e.State as CodeState;
+        return code?.Expires is { } expires ? expires + options.CodeGracePeriod : null;
     }
 
     private async Task DeriveAsync(ChangeEvent e, EntityState? previous, CancellationToken cancellationToken)

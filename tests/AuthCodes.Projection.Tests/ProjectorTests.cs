@@ -302,6 +302,21 @@ public sealed class ProjectorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_code_tombstone_is_forgotten_a_grace_period_after_the_expiry_of_the_code_it_deletes()
+    {
+        var expires = Sample.Now.AddMinutes(1);
+        await h.SendAllAsync(Provider(7, V), User(42, V), Code(1, V, 7, 42, expires), Deleted("authorization_code", "1", V + 1));
+        await h.SendAsync(Deleted("authorization_code", "2", V)); // a delete that arrived before its code
+
+        Assert.Equal(expires.AddHours(1), (await h.Store.GetSnapshotAsync(EntityKey.Code(1), default))!.ExpiresAt);
+        Assert.Null((await h.Store.GetSnapshotAsync(EntityKey.Code(2), default))!.ExpiresAt);
+
+        h.Time.Advance(TimeSpan.FromMinutes(61));
+        Assert.Null(await h.Store.GetSnapshotAsync(EntityKey.Code(1), default));
+        Assert.NotNull(await h.Store.GetSnapshotAsync(EntityKey.Code(2), default));
+    }
+
+    [Fact]
     public async Task The_client_secret_stays_in_the_provider_snapshot_and_never_in_code_documents()
     {
         await h.SendAllAsync(Provider(7, V), User(42, V), Code(1, V, 7, 42));
