@@ -133,7 +133,7 @@ public sealed class Projector : IDisposable
             case EntityKind.AuthorizationCode:
                 if (e.State is CodeState code && !e.Deleted)
                 {
-                    await RefreshCodeAsync(code, cancellationToken);
+                    await RefreshCodeAsync(code, new ViewCache(store), cancellationToken);
                 }
                 else
                 {
@@ -142,13 +142,13 @@ public sealed class Projector : IDisposable
 
                 break;
             case EntityKind.User:
-                await RefreshUserAsync(long.Parse(e.Key.Pk, System.Globalization.CultureInfo.InvariantCulture), new GroupCache(store), cancellationToken);
+                await RefreshUserAsync(long.Parse(e.Key.Pk, System.Globalization.CultureInfo.InvariantCulture), new GroupCache(store), new ViewCache(store), cancellationToken);
                 break;
             case EntityKind.Group:
                 await RefreshGroupMembersAsync(Guid.Parse(e.Key.Pk), cancellationToken);
                 break;
             case EntityKind.Provider:
-                await RefreshProviderAsync(long.Parse(e.Key.Pk, System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+                await RefreshProviderAsync(long.Parse(e.Key.Pk, System.Globalization.CultureInfo.InvariantCulture), new ViewCache(store), cancellationToken);
                 break;
             case EntityKind.Application:
                 var providers = new SortedSet<long>();
@@ -162,9 +162,10 @@ public sealed class Projector : IDisposable
                     providers.UnionWith(claim.BackchannelProviders);
                 }
 
+                var views = new ViewCache(store);
                 foreach (var provider in providers)
                 {
-                    await RefreshProviderAsync(provider, cancellationToken);
+                    await RefreshProviderAsync(provider, views, cancellationToken);
                 }
 
                 break;
@@ -188,54 +189,61 @@ public sealed class Projector : IDisposable
         }
 
         var groups = new GroupCache(store);
+        var views = new ViewCache(store);
         foreach (var user in (await store.GetLiveUsersInGroupsAsync(affected, cancellationToken)).OrderBy(u => u.Pk))
         {
-            await RefreshUserAsync(user.Pk, groups, cancellationToken);
+            await RefreshUserAsync(user.Pk, groups, views, cancellationToken);
         }
     }
 
-    private async Task RefreshUserAsync(long userPk, GroupCache groups, CancellationToken cancellationToken)
+    private async Task RefreshUserAsync(long userPk, GroupCache groups, ViewCache views, CancellationToken cancellationToken)
     {
         var snapshot = await store.GetSnapshotAsync(EntityKey.User(userPk), cancellationToken);
+        UserView? view = null;
         if (snapshot is { IsLive: true, State: UserState user })
         {
-            await store.SaveUserAsync(await DeriveUserAsync(user, groups, cancellationToken), cancellationToken);
+            view = await DeriveUserAsync(user, groups, cancellationToken);
+            await store.SaveUserAsync(view, cancellationToken);
         }
         else
         {
             await store.DeleteUserAsync(userPk, cancellationToken);
         }
 
+        views.Users[userPk] = view;
         foreach (var code in await store.GetLiveCodesOfUserAsync(userPk, cancellationToken))
         {
-            await RefreshCodeAsync(code, cancellationToken);
+            await RefreshCodeAsync(code, views, cancellationToken);
         }
     }
 
-    private async Task RefreshProviderAsync(long providerPk, CancellationToken cancellationToken)
+    private async Task RefreshProviderAsync(long providerPk, ViewCache views, CancellationToken cancellationToken)
     {
         var snapshot = await store.GetSnapshotAsync(EntityKey.Provider(providerPk), cancellationToken);
+        ProviderView? view = null;
         if (snapshot is { IsLive: true, State: ProviderState provider })
         {
             var applications = await store.GetLiveApplicationsClaimingProviderAsync(providerPk, cancellationToken);
-            await store.SaveProviderAsync(Derivation.ProviderView(provider, applications), provider.ClientSecret, cancellationToken);
+            view = Derivation.ProviderView(provider, applications);
+            await store.SaveProviderAsync(view, provider.ClientSecret, cancellationToken);
         }
         else
         {
             await store.DeleteProviderAsync(providerPk, cancellationToken);
         }
 
+        views.Providers[providerPk] = view;
         foreach (var code in await store.GetLiveCodesOfProviderAsync(providerPk, cancellationToken))
         {
-            await RefreshCodeAsync(code, cancellationToken);
+            await RefreshCodeAsync(code, views, cancellationToken);
         }
     }
 
     /// <summary>Lists the code when its user and provider are live (their views exist), unlists it otherwise.</summary>
-    private async Task RefreshCodeAsync(CodeState code, CancellationToken cancellationToken)
+    private async Task RefreshCodeAsync(CodeState code, ViewCache views, CancellationToken cancellationToken)
     {
-        var user = await store.GetUserAsync(code.User, cancellationToken);
-        var provider = user is null ? null : await store.GetProviderAsync(code.Provider, cancellationToken);
+        var user = await views.UserAsync(code.User, cancellationToken);
+        var provider = user is null ? null : await views.ProviderAsync(code.Provider, cancellationToken);
         if (user is not null && provider is not null)
         {
             await store.SaveCodeAsync(new CodeDocument(code.Pk, provider, user, code.Expires, code.Expiring, code.Scope), cancellationToken);
@@ -286,6 +294,23 @@ public sealed class Projector : IDisposable
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// User and provider views read (or just derived) once per application of an event: a fan-out
+    /// over thousands of codes shares a handful of views instead of two point reads per code.
+    /// </summary>
+    private sealed class ViewCache(IReadModelStore store)
+    {
+        public Dictionary<long, UserView?> Users { get; } = [];
+
+        public Dictionary<long, ProviderView?> Providers { get; } = [];
+
+        public async Task<UserView?> UserAsync(long pk, CancellationToken cancellationToken) =>
+            Users.TryGetValue(pk, out var view) ? view : Users[pk] = await store.GetUserAsync(pk, cancellationToken);
+
+        public async Task<ProviderView?> ProviderAsync(long pk, CancellationToken cancellationToken) =>
+            Providers.TryGetValue(pk, out var view) ? view : Providers[pk] = await store.GetProviderAsync(pk, cancellationToken);
     }
 
     /// <summary>Group snapshots read once per application of an event (a group fan-out derives many users from the same groups).</summary>
