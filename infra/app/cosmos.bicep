@@ -1,0 +1,87 @@
+// The read model's Cosmos DB account, database and container(s). Key-based auth is off: the app
+// and developers use Entra ID with the Built-in Data Contributor SQL role (app/rbac.bicep).
+import { tagSet } from '../types.bicep'
+
+param accountName string
+param location string
+param tags tagSet = {}
+
+@description('Database name (app setting Cosmos__Database).')
+param databaseName string
+
+@description('serverless (default: pay per request, nothing at idle), provisioned (manual RU/s) or autoscale (max RU/s), set on the database and shared by its containers.')
+@allowed([ 'serverless', 'provisioned', 'autoscale' ])
+param throughputMode string = 'serverless'
+
+@description('RU/s when throughputMode is provisioned.')
+@minValue(400)
+param provisionedThroughput int = 400
+
+@description('Maximum RU/s when throughputMode is autoscale.')
+@minValue(1000)
+param autoscaleMaxThroughput int = 1000
+
+@allowed([ 'Enabled', 'Disabled' ])
+param publicNetworkAccess string = 'Enabled'
+
+// The app's shared definition of the containers (partition key, indexing policy, TTL): the Cosmos
+// store loads this same file for its start-up provisioning.
+var definitions = loadJsonContent('cosmos-containers.json')
+
+var databaseOptions = throughputMode == 'autoscale'
+  ? { autoscaleSettings: { maxThroughput: autoscaleMaxThroughput } }
+  : throughputMode == 'provisioned' ? { throughput: provisionedThroughput } : {}
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
+  name: accountName
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: false
+      }
+    ]
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    capabilities: throughputMode == 'serverless' ? [ { name: 'EnableServerless' } ] : []
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: publicNetworkAccess
+    enableAutomaticFailover: false
+    enableFreeTier: false
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: {
+      id: databaseName
+    }
+    options: databaseOptions
+  }
+}
+
+resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for container in definitions.containers: {
+  parent: database
+  name: container.id
+  properties: {
+    // Passed through unchanged: the file holds the container resource exactly as ARM takes it.
+    resource: container
+  }
+}]
+
+output id string = account.id
+output name string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name
+// The first container is the read model's (app setting Cosmos__Container).
+output containerName string = definitions.containers[0].id
