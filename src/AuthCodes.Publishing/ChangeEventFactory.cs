@@ -38,14 +38,14 @@ public sealed class ChangeEventFactory
 
     public string Source => source;
 
-    /// <summary>A <c>saved</c> event carrying the entity's whole state.</summary>
+    /// <summary>A <c>saved</c> event carrying the entity's whole state (serialized as its runtime type).</summary>
     /// <param name="version">See <see cref="EntityVersion"/>: the change's commit time in microseconds since the Unix epoch.</param>
     /// <param name="time">When the change happened (optional; omitted when unknown).</param>
     public PublishableEvent Saved<T>(T data, ulong version, DateTimeOffset? time = null, string? id = null)
         where T : IEntityData
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Build(data.Entity, data.Key, "saved", version, JsonSerializer.SerializeToNode(data, DataJson), time, id);
+        return Build(data.Entity, data.Key, "saved", version, JsonSerializer.SerializeToNode(data, data.GetType(), DataJson), time, id);
     }
 
     /// <summary>A <c>deleted</c> event: <c>data</c> is <c>{"pk": ...}</c>.</summary>

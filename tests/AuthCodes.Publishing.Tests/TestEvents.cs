@@ -36,14 +36,14 @@ internal static class TestEvents
 
     public static ApplicationData GrafanaApp => new(Guid.Parse("c1d2e3f4-0000-4000-8000-000000000001"), "grafana", "Grafana") { Provider = 7 };
 
-    public static AuthorizationCodeData Code(long pk = 9001) => new(pk, 7, 42)
+    public static AuthorizationCodeData Code(long pk = 9001, DateTimeOffset? expires = null) => new(pk, 7, 42)
     {
-        Expires = Now.AddMinutes(1),
+        Expires = expires ?? Now.AddMinutes(1),
         Scope = ["openid", "profile"],
     };
 
-    /// <summary>A set of events (one per entity) with rising versions.</summary>
-    public static IReadOnlyList<PublishableEvent> OnePerEntity(ChangeEventFactory factory)
+    /// <summary>A set of events (one per entity) with rising versions; the code expires a minute after <see cref="Now"/> unless told.</summary>
+    public static IReadOnlyList<PublishableEvent> OnePerEntity(ChangeEventFactory factory, DateTimeOffset? codeExpires = null)
     {
         var version = EntityVersion.FromTime(Now);
         return
@@ -52,7 +52,7 @@ internal static class TestEvents
             factory.Saved(Alice, version + 1),
             factory.Saved(Grafana, version + 2),
             factory.Saved(GrafanaApp, version + 3),
-            factory.Saved(Code(), version + 4, Now),
+            factory.Saved(Code(expires: codeExpires), version + 4, Now),
         ];
     }
 }
