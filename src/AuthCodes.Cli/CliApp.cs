@@ -51,6 +51,11 @@ public sealed class CliApp(CliContext context)
         };
         command.SetAction(async (parse, ct) =>
         {
+            if (!await InputExistsAsync(parse.GetRequiredValue(input)))
+            {
+                return ExitCodes.Usage;
+            }
+
             var checkedInput = await ReadAndCheckAsync(parse.GetRequiredValue(input), parse.GetValue(source), ct);
             foreach (var error in checkedInput.Errors)
             {
@@ -73,7 +78,7 @@ public sealed class CliApp(CliContext context)
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (SinkFrom(parse, allowOut: false) is not { } settings)
+            if (SinkFrom(parse, allowOut: false) is not { } settings || !await InputExistsAsync(parse.GetRequiredValue(input)))
             {
                 return ExitCodes.Usage;
             }
@@ -337,6 +342,17 @@ public sealed class CliApp(CliContext context)
             publisher.PublishAsync(events, cancellationToken);
 
         public void Dispose() => client.Dispose();
+    }
+
+    private async Task<bool> InputExistsAsync(string input)
+    {
+        if (input == "-" || File.Exists(input))
+        {
+            return true;
+        }
+
+        await context.Error.WriteLineAsync($"error: no such file: {input}");
+        return false;
     }
 
     private sealed record CheckedInput(int Lines, IReadOnlyList<string> Errors, IReadOnlyList<(int Line, PublishableEvent Event)> Events);

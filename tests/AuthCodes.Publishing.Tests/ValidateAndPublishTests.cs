@@ -154,6 +154,8 @@ public sealed class ValidateAndPublishTests : IDisposable
     [InlineData("publish", "x.jsonl")]
     [InlineData("publish", "x.jsonl", "--to", "servicebus")]
     [InlineData("publish", "x.jsonl", "--to", "ftp://host/")]
+    [InlineData("publish", "missing.jsonl", "--to", "http://127.0.0.1:7071")]
+    [InlineData("validate", "missing.jsonl")]
     public async Task Publish_refuses_an_incomplete_destination(params string[] args)
     {
         var cli = new Cli();
