@@ -1,0 +1,67 @@
+using AuthCodes.Cli;
+
+namespace AuthCodes.Publishing.Tests;
+
+/// <summary>Runs <c>authcodes</c> in-process and captures what it prints.</summary>
+internal sealed class Cli
+{
+    public StringWriter Out { get; } = new();
+
+    public StringWriter Error { get; } = new();
+
+    public TextReader In { get; init; } = TextReader.Null;
+
+    public HttpMessageHandler? AuthentikHandler { get; init; }
+
+    public HttpMessageHandler? IntakeHandler { get; init; }
+
+    public Func<string, Azure.Messaging.ServiceBus.ServiceBusSender>? ServiceBus { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public List<TimeSpan> PacingWaits { get; } = [];
+
+    public async Task<int> RunAsync(params string[] args)
+    {
+        var context = new CliContext
+        {
+            In = In,
+            Out = Out,
+            Error = Error,
+            Time = Time,
+            AuthentikHandler = AuthentikHandler,
+            IntakeHandler = IntakeHandler,
+            ServiceBusSenderFactory = ServiceBus,
+            Http = new() { RetryDelay = TimeSpan.Zero, MaxRetryDelay = TimeSpan.Zero },
+            PacingDelay = (wait, _) =>
+            {
+                lock (PacingWaits)
+                {
+                    PacingWaits.Add(wait);
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+        return await new CliApp(context).RunAsync(args);
+    }
+}
+
+/// <summary>A temporary folder for input, output and state files.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "authcodes-cli-tests", Guid.NewGuid().ToString("N"));
+
+    public TempFolder() => Directory.CreateDirectory(Path);
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public string Write(string name, IEnumerable<string> lines)
+    {
+        var path = File(name);
+        System.IO.File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}

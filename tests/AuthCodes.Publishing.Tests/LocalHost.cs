@@ -1,0 +1,52 @@
+using System.Net;
+using AuthCodes.ReadModel;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuthCodes.Publishing.Tests;
+
+/// <summary>The real local host in-process (Development, requests from loopback) over a store the test reads.</summary>
+internal sealed class LocalHost(IReadModelStore store, string? acceptedSource = null) : WebApplicationFactory<Program>
+{
+    private readonly string keyFolder = Path.Combine(Path.GetTempPath(), "authcodes-publishing-tests", Guid.NewGuid().ToString("N"));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("DevelopmentSigningKey:Path", Path.Combine(keyFolder, "key.pem"));
+        builder.UseSetting("Authentication:Issuer", "urn:authcodes:local-development");
+        builder.UseSetting("Authentication:Audience", "authcodes-local");
+        builder.UseSetting("Events:Source", acceptedSource ?? "");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(store);
+            services.AddSingleton<IStartupFilter>(new LoopbackClient());
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(keyFolder))
+        {
+            Directory.Delete(keyFolder, recursive: true);
+        }
+    }
+
+    /// <summary>TestServer requests have no remote address; the intake is open to loopback in Development.</summary>
+    private sealed class LoopbackClient : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
