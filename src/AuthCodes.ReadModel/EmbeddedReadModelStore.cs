@@ -14,6 +14,7 @@ public sealed class EmbeddedReadModelStore(TimeProvider? time = null) : IReadMod
     private readonly TimeProvider clock = time ?? TimeProvider.System;
     private readonly Lock gate = new();
     private readonly PriorityQueue<EntityKey, DateTimeOffset> expiring = new();
+    private readonly HashSet<long> forgottenCodes = [];
     private readonly Dictionary<long, CodeDocument> codes = [];
     private readonly Dictionary<long, UserView> users = [];
     private readonly Dictionary<long, (ProviderView Provider, string ClientSecret)> providers = [];
@@ -158,7 +159,11 @@ public sealed class EmbeddedReadModelStore(TimeProvider? time = null) : IReadMod
         lock (gate)
         {
             ForgetExpired();
-            codes[code.Pk] = stored;
+            if (!forgottenCodes.Contains(code.Pk))
+            {
+                // A code forgotten between its snapshot write and this save stays forgotten (Cosmos: the item's own ttl).
+                codes[code.Pk] = stored;
+            }
         }
 
         return Task.CompletedTask;
@@ -228,6 +233,11 @@ public sealed class EmbeddedReadModelStore(TimeProvider? time = null) : IReadMod
             if (snapshot.ExpiresAt is { } expiresAt)
             {
                 expiring.Enqueue(snapshot.Key, expiresAt);
+            }
+
+            if (state is CodeState written)
+            {
+                forgottenCodes.Remove(written.Pk);
             }
             return Task.FromResult(true);
         }
@@ -349,6 +359,7 @@ public sealed class EmbeddedReadModelStore(TimeProvider? time = null) : IReadMod
                 Unindex(codesByUser, code.User, code.Pk);
                 Unindex(codesByProvider, code.Provider, code.Pk);
                 codes.Remove(code.Pk);
+                forgottenCodes.Add(code.Pk);
             }
         }
     }

@@ -70,9 +70,10 @@ public sealed class ChangeEventFactoryTests
     [Fact]
     public async Task Built_events_project_into_a_listed_code()
     {
-        var store = new EmbeddedReadModelStore();
-        using var projector = new Projector(store, new FakeTimeProvider(TestEvents.Now));
-        var intake = new ChangeEventIntake(Parser, projector, store, new ProjectionProgress(), new FakeTimeProvider(TestEvents.Now), NullLogger<ChangeEventIntake>.Instance);
+        var time = new FakeTimeProvider(TestEvents.Now);
+        var store = new EmbeddedReadModelStore(time);
+        using var projector = new Projector(store, time);
+        var intake = new ChangeEventIntake(Parser, projector, store, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
 
         foreach (var e in TestEvents.OnePerEntity(TestEvents.Factory()))
         {

@@ -14,11 +14,12 @@ internal sealed class ReadModelHarness : IDisposable
 
     public ReadModelHarness(TimeProvider time, string source = FakeAuthentik.BaseUrl)
     {
+        Store = new EmbeddedReadModelStore(time);
         projector = new Projector(Store, time);
         intake = new ChangeEventIntake(new ChangeEventParser(source), projector, Store, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
     }
 
-    public EmbeddedReadModelStore Store { get; } = new();
+    public EmbeddedReadModelStore Store { get; }
 
     public async Task<List<ProjectionOutcome>> ApplyAsync(IEnumerable<string> lines)
     {

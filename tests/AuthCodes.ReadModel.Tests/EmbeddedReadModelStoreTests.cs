@@ -37,6 +37,21 @@ public sealed class EmbeddedReadModelStoreExpiryTests
     }
 
     [Fact]
+    public async Task Does_not_list_a_code_saved_after_its_snapshot_was_forgotten()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
+        var store = new EmbeddedReadModelStore(time);
+        var state = new CodeState(5, 1, 10, Sample.Now, true, ["openid"]);
+        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddSeconds(1)), null, None));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await store.GetSnapshotAsync(EntityKey.Code(5), None)); // forgotten now
+
+        await store.SaveCodeAsync(Sample.Code(5, Sample.Provider(1), Sample.User(10), Sample.Now), None);
+
+        Assert.Null(await store.GetCodeAsync(5, None));
+    }
+
+    [Fact]
     public async Task Keeps_a_code_whose_snapshot_was_rewritten_with_a_later_expiry()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
