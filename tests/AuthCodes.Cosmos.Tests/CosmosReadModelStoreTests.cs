@@ -1,0 +1,24 @@
+using AuthCodes.ReadModel;
+using AuthCodes.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AuthCodes.Cosmos.Tests;
+
+/// <summary>The store conformance suite on Cosmos: every test gets its own empty pair of containers.</summary>
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosReadModelStoreTests(LocalCosmosServer server) : ReadModelStoreConformance
+{
+    private static int counter;
+
+    protected override async Task<IReadModelStore> CreateStoreAsync() =>
+        await CreateAsync(server, "conformance");
+
+    internal static async Task<CosmosReadModelStore> CreateAsync(LocalCosmosServer server, string database, TimeProvider? time = null)
+    {
+        var suffix = $"{Environment.ProcessId}-{Interlocked.Increment(ref counter)}-{Guid.NewGuid():N}"[..40];
+        var options = server.Options(database, suffix);
+        var containers = new CosmosContainers(server.Client, options, NullLogger<CosmosContainers>.Instance);
+        await containers.EnsureReadyAsync(CancellationToken.None);
+        return new CosmosReadModelStore(containers, options, time ?? TimeProvider.System, NullLogger<CosmosReadModelStore>.Instance);
+    }
+}
