@@ -72,19 +72,33 @@ public sealed partial class CosmosReadModelStore : IReadModelStore
         {
             var (knownSkip, known) = boundaries.Nearest(cacheKey, skip);
             var toSkip = skip - knownSkip;
-            var select = $"SELECT TOP {toSkip.ToString(CultureInfo.InvariantCulture)} c.pk, c.providerPk, c.userPk, c.expiresKey FROM c";
-            var skipped = await QueryAsync<CodeKeys>(codes, query.Definition(select, After(terms, known), orderBy), null, "skip to page", cancellationToken);
-            if (skipped.Count < toSkip)
+            if (toSkip == 0)
             {
-                return [];
+                boundary = known;
             }
+            else
+            {
+                var select = $"SELECT TOP {toSkip.ToString(CultureInfo.InvariantCulture)} c.pk, c.providerPk, c.userPk, c.expiresKey FROM c";
+                var skipped = await QueryAsync<CodeKeys>(codes, query.Definition(select, After(terms, known), orderBy), null, "skip to page", cancellationToken);
+                if (skipped.Count < toSkip)
+                {
+                    return [];
+                }
 
-            boundary = [.. terms.Select(t => skipped[^1].Get(t.Field))];
-            boundaries.Remember(cacheKey, skip, boundary);
+                boundary = [.. terms.Select(t => skipped[^1].Get(t.Field))];
+                boundaries.Remember(cacheKey, skip, boundary);
+            }
         }
 
         var page = $"SELECT TOP {take.ToString(CultureInfo.InvariantCulture)} * FROM c";
         var items = await QueryAsync<CodeItem>(codes, query.Definition(page, After(terms, boundary), orderBy), null, "list codes", cancellationToken);
+        if (items.Count == take)
+        {
+            // The next page starts after this one's last row: sequential paging never skips again.
+            var last = new CodeKeys { Pk = items[^1].Pk, ProviderPk = items[^1].ProviderPk, UserPk = items[^1].UserPk, ExpiresKey = items[^1].ExpiresKey };
+            boundaries.Remember(cacheKey, skip + take, [.. terms.Select(t => last.Get(t.Field))]);
+        }
+
         return [.. items.Select(i => i.Code)];
     }
 
