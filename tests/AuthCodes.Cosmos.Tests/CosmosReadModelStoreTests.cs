@@ -19,6 +19,19 @@ public sealed class CosmosReadModelStoreTests(LocalCosmosServer server) : ReadMo
         var options = server.Options(database, suffix);
         var containers = new CosmosContainers(server.Client, options, NullLogger<CosmosContainers>.Instance);
         await containers.EnsureReadyAsync(CancellationToken.None);
-        return new CosmosReadModelStore(containers, options, time ?? TimeProvider.System, NullLogger<CosmosReadModelStore>.Instance);
+        var store = new CosmosReadModelStore(containers, options, time ?? TimeProvider.System, NullLogger<CosmosReadModelStore>.Instance);
+        Options.Add(store, options);
+        return store;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CosmosReadModelStore, CosmosStoreOptions> Options = [];
+
+    /// <summary>Another store object (as another host would have) on the containers of <paramref name="first"/>.</summary>
+    internal static async Task<CosmosReadModelStore> SecondStoreOnSameContainersAsync(LocalCosmosServer server, CosmosReadModelStore first, TimeProvider time)
+    {
+        var options = Options.TryGetValue(first, out var found) ? found : throw new InvalidOperationException("Not a store of this fixture.");
+        var containers = new CosmosContainers(server.Client, options, NullLogger<CosmosContainers>.Instance);
+        await containers.EnsureReadyAsync(CancellationToken.None);
+        return new CosmosReadModelStore(containers, options, time, NullLogger<CosmosReadModelStore>.Instance);
     }
 }
