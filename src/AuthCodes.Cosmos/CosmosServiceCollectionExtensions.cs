@@ -28,7 +28,18 @@ public static class CosmosServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Database) && !string.IsNullOrWhiteSpace(o.CodesContainer) && !string.IsNullOrWhiteSpace(o.EntitiesContainer), "Cosmos:Database, Cosmos:CodesContainer and Cosmos:EntitiesContainer must not be empty.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => CreateClient(sp.GetRequiredService<IOptions<CosmosStoreOptions>>().Value, configureClient));
+        services.TryAddSingleton(sp =>
+        {
+            var customizations = sp.GetServices<CosmosClientCustomization>().ToArray();
+            return CreateClient(sp.GetRequiredService<IOptions<CosmosStoreOptions>>().Value, options =>
+            {
+                configureClient?.Invoke(options);
+                foreach (var customization in customizations)
+                {
+                    customization.Configure(options);
+                }
+            });
+        });
         services.TryAddSingleton(sp => new CosmosContainers(
             sp.GetRequiredService<CosmosClient>(), sp.GetRequiredService<IOptions<CosmosStoreOptions>>().Value, sp.GetRequiredService<ILogger<CosmosContainers>>()));
         services.TryAddSingleton(sp => new CosmosReadModelStore(
