@@ -43,9 +43,16 @@ public sealed partial class CosmosReadModelStore : IReadModelStore
     public async Task<int> CountCodesAsync(CodeFilter filter, CancellationToken cancellationToken)
     {
         var query = new CodeQuery(filter);
+        if (boundaries.Count(query.CacheKey) is { } remembered)
+        {
+            return remembered;
+        }
+
         var definition = query.Definition("SELECT VALUE COUNT(1) FROM c", null, null);
         var counts = await QueryAsync<int>(await CodesAsync(cancellationToken), definition, null, "count codes", cancellationToken);
-        return counts.Sum();
+        var count = counts.Sum();
+        boundaries.RememberCount(query.CacheKey, count);
+        return count;
     }
 
     public async Task<IReadOnlyList<CodeDocument>> ListCodesAsync(
