@@ -15,7 +15,7 @@ public sealed class CosmosReadModelStoreTests(LocalCosmosServer server) : ReadMo
 
     internal static async Task<CosmosReadModelStore> CreateAsync(LocalCosmosServer server, string database, TimeProvider? time = null)
     {
-        var suffix = $"{Environment.ProcessId}-{Interlocked.Increment(ref counter)}-{Guid.NewGuid():N}"[..40];
+        var suffix = $"{Interlocked.Increment(ref counter)}-{Guid.NewGuid():N}";
         var options = server.Options(database, suffix);
         var containers = new CosmosContainers(server.Client, options, NullLogger<CosmosContainers>.Instance);
         await containers.EnsureReadyAsync(CancellationToken.None);
