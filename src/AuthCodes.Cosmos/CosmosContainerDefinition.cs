@@ -117,6 +117,41 @@ public static class CosmosContainerDefinition
         return differences;
     }
 
+    /// <summary>
+    /// Both containers as the ARM/Bicep resource body of <c>Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers</c>
+    /// (<c>properties.resource</c>, keyed <c>codes</c> and <c>entities</c>), committed as
+    /// <c>cosmos-containers.json</c> beside this file so the Bicep can <c>loadJsonContent</c> it; a test keeps the file current.
+    /// </summary>
+    public static string ToResourceJson(string codesName = "codes", string entitiesName = "entities")
+    {
+        static System.Text.Json.Nodes.JsonObject Resource(ContainerProperties properties)
+        {
+            var policy = properties.IndexingPolicy;
+            return new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = properties.Id,
+                ["partitionKey"] = new System.Text.Json.Nodes.JsonObject { ["paths"] = new System.Text.Json.Nodes.JsonArray(properties.PartitionKeyPath), ["kind"] = "Hash" },
+                ["defaultTtl"] = properties.DefaultTimeToLive,
+                ["indexingPolicy"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["indexingMode"] = "consistent",
+                    ["automatic"] = true,
+                    ["includedPaths"] = new System.Text.Json.Nodes.JsonArray([.. policy.IncludedPaths.Select(p => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["path"] = p.Path })]),
+                    ["excludedPaths"] = new System.Text.Json.Nodes.JsonArray([.. policy.ExcludedPaths.Select(p => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["path"] = p.Path })]),
+                    ["compositeIndexes"] = new System.Text.Json.Nodes.JsonArray([.. policy.CompositeIndexes.Select(c => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonArray(
+                        [.. c.Select(p => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["path"] = p.Path, ["order"] = p.Order == CompositePathSortOrder.Descending ? "descending" : "ascending" })]))]),
+                },
+            };
+        }
+
+        var root = new System.Text.Json.Nodes.JsonObject
+        {
+            ["codes"] = Resource(Codes(codesName)),
+            ["entities"] = Resource(Entities(entitiesName)),
+        };
+        return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+    }
+
     private static string Describe(Collection<CompositePath> composite) =>
         string.Join(",", composite.Select(p => p.Path + (p.Order == CompositePathSortOrder.Descending ? " desc" : " asc")));
 

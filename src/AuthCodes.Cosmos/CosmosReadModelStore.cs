@@ -636,9 +636,9 @@ public sealed partial class CosmosReadModelStore : IReadModelStore
             var response = await write(container);
             Observe(operation, started, response.Diagnostics, response.RequestCharge);
         }
-        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed)
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
         {
-            throw; // an expected outcome of a conditional write: the caller decides
+            throw; // an expected outcome of a conditional write (or a replace of a vanished item): the caller decides
         }
         catch (CosmosException e)
         {
@@ -650,9 +650,20 @@ public sealed partial class CosmosReadModelStore : IReadModelStore
     private async Task DeleteAsync(Container container, string id, string partition, string operation, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        ResponseMessage response;
         try
         {
-            using var response = await container.DeleteItemStreamAsync(id, new PartitionKey(partition), cancellationToken: cancellationToken);
+            response = await container.DeleteItemStreamAsync(id, new PartitionKey(partition), cancellationToken: cancellationToken);
+        }
+        catch (CosmosException e)
+        {
+            LogFailed(logger, operation, (int)e.StatusCode, e.Diagnostics?.ToString());
+            throw;
+        }
+
+        using (response)
+        {
+            // A missing item is already deleted (idempotent deletes); anything else but success is a failure.
             if (response.StatusCode != HttpStatusCode.NotFound && !response.IsSuccessStatusCode)
             {
                 LogFailed(logger, operation, (int)response.StatusCode, response.Diagnostics?.ToString());
@@ -660,11 +671,6 @@ public sealed partial class CosmosReadModelStore : IReadModelStore
             }
 
             Observe(operation, started, response.Diagnostics, response.Headers.RequestCharge);
-        }
-        catch (CosmosException e)
-        {
-            LogFailed(logger, operation, (int)e.StatusCode, e.Diagnostics?.ToString());
-            throw;
         }
     }
 
