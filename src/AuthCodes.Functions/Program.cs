@@ -1,6 +1,7 @@
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
 using AuthCodes.Functions;
+using AuthCodes.Cosmos;
 using AuthCodes.Projection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -28,13 +29,22 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
 builder.Services
     .AddAuthorizationCodesApi()
     .AddBearerAuthentication()
-    // The read-model store: embedded (in-process) until the Cosmos DB store lands; swap this one line then.
-    .AddEmbeddedReadModelStore()
     // The projector behind ProjectChangeEvent. Unlike the local host, the deployed app accepts exactly
     // one source and refuses to start without Events:Source.
     .AddChangeEventProjection()
     .RequireEventSource()
     .AddEventAdministration()
     .AddHostedService<ProjectionMetricsForwarder>();
+
+// The read-model store: Cosmos DB (section Cosmos, or the CosmosDb__accountEndpoint/__clientId identity
+// settings) unless Store=embedded asks for the in-process one.
+if (ReadModelStoreSelection.UseCosmos(builder.Configuration, defaultStore: ReadModelStoreSelection.Cosmos))
+{
+    builder.Services.AddCosmosReadModelStore();
+}
+else
+{
+    builder.Services.AddEmbeddedReadModelStore();
+}
 
 builder.Build().Run();

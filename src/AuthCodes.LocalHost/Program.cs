@@ -1,5 +1,6 @@
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
+using AuthCodes.Cosmos;
 using AuthCodes.LocalHost;
 using AuthCodes.Projection;
 
@@ -24,8 +25,17 @@ builder.Services
     .AddAuthorizationCodesApi()
     .AddBearerAuthentication()
     .AddChangeEventProjection()
-    .AddEventAdministration()
-    .AddEmbeddedReadModelStore();
+    .AddEventAdministration();
+
+// Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
+if (ReadModelStoreSelection.UseCosmos(builder.Configuration))
+{
+    builder.Services.AddCosmosReadModelStore();
+}
+else
+{
+    builder.Services.AddEmbeddedReadModelStore();
+}
 if (builder.Environment.IsDevelopment())
 {
     builder.Services.TrustDevelopmentSigningKey(builder.Configuration);

@@ -117,11 +117,14 @@ public sealed class HostConfigurationTests
             .Get<BearerAuthenticationOptions>(o => o.ErrorOnUnknownConfiguration = true);
 
         var events = configuration.GetSection(EventsOptions.SectionName).Get<EventsOptions>(o => o.ErrorOnUnknownConfiguration = true);
+        var cosmos = configuration.GetSection(AuthCodes.Cosmos.CosmosStoreOptions.SectionName).Get<AuthCodes.Cosmos.CosmosStoreOptions>(o => o.ErrorOnUnknownConfiguration = true);
+        Assert.True(AuthCodes.Cosmos.ReadModelStoreSelection.UseCosmos(configuration));
+        Assert.Equal("authcodes", cosmos?.Database);
 
         // Every key is the host's own, an app setting a binding names, or a key of a bound section.
-        string[] hostKeys = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage"];
+        string[] hostKeys = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Store", "CosmosDb__accountEndpoint", "CosmosDb__clientId"];
         string[] bindingKeys = ["ChangeEventsTopic", "ChangeEventsSubscription", "ServiceBusConnection__fullyQualifiedNamespace"];
-        string[] sections = [ApiOptions.SectionName, BearerAuthenticationOptions.SectionName, EventsOptions.SectionName];
+        string[] sections = [ApiOptions.SectionName, BearerAuthenticationOptions.SectionName, EventsOptions.SectionName, AuthCodes.Cosmos.CosmosStoreOptions.SectionName];
         Assert.All(
             SampleValues().Keys,
             key => Assert.True(

@@ -41,6 +41,17 @@ public abstract class ReadModelStoreConformance
         return store;
     }
 
+    /// <summary>
+    /// Views hold lists, which record equality compares by reference: a store that serializes (Cosmos)
+    /// returns equal values in new lists, so views are compared by their JSON.
+    /// </summary>
+    private static void AssertSameJson<T>(T expected, T? actual)
+        where T : class
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(expected), System.Text.Json.JsonSerializer.Serialize(actual));
+    }
+
     private static async Task<long[]> ListPksAsync(IReadModelStore store, CodeFilter filter, string ordering, int skip = 0, int take = 100) =>
         [.. (await store.ListCodesAsync(filter, ListQuery.ParseOrdering(ordering), skip, take, None)).Select(c => c.Pk)];
 
@@ -162,7 +173,7 @@ public abstract class ReadModelStoreConformance
 
         var code = await store.GetCodeAsync(6, None);
         Assert.NotNull(code);
-        Assert.Equal(ProviderTwo, code.Provider);
+        AssertSameJson(ProviderTwo, code.Provider);
         Assert.Equal(Alice.Username, code.User.Username);
         Assert.Equal(["openid", "goauthentik.io/api"], code.Scope);
         Assert.Null(code.Expires);
@@ -413,7 +424,7 @@ public abstract class ReadModelStoreConformance
         var store = await SeededStoreAsync();
 
         Assert.Equal(Alice.Username, (await store.GetUserAsync(10, None))?.Username);
-        Assert.Equal(ProviderTwo, await store.GetProviderAsync(2, None));
+        AssertSameJson(ProviderTwo, await store.GetProviderAsync(2, None));
         Assert.Null(await store.GetUserAsync(99, None));
 
         await store.DeleteProviderAsync(2, None);

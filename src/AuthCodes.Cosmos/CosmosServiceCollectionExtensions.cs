@@ -1,0 +1,115 @@
+using AuthCodes.ReadModel;
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuthCodes.Cosmos;
+
+public static class CosmosServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="CosmosReadModelStore"/> as the <see cref="IReadModelStore"/>, one singleton
+    /// <see cref="CosmosClient"/>, and a hosted service that makes the containers ready at start-up
+    /// (created with a key, verified under Entra ID). <paramref name="configureClient"/> lets test or
+    /// local configuration add client options (never used in production).
+    /// </summary>
+    public static IServiceCollection AddCosmosReadModelStore(this IServiceCollection services, Action<CosmosClientOptions>? configureClient = null)
+    {
+        services.AddOptions<CosmosStoreOptions>()
+            .BindConfiguration(CosmosStoreOptions.SectionName)
+            .Configure<IConfiguration>(ApplyConventions)
+            .Validate(o => Uri.TryCreate(o.AccountEndpoint, UriKind.Absolute, out _), "Cosmos:AccountEndpoint (or CosmosDb__accountEndpoint) must be an absolute URI.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Database) && !string.IsNullOrWhiteSpace(o.CodesContainer) && !string.IsNullOrWhiteSpace(o.EntitiesContainer), "Cosmos:Database, Cosmos:CodesContainer and Cosmos:EntitiesContainer must not be empty.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp =>
+        {
+            var customizations = sp.GetServices<CosmosClientCustomization>().ToArray();
+            return CreateClient(sp.GetRequiredService<IOptions<CosmosStoreOptions>>().Value, options =>
+            {
+                configureClient?.Invoke(options);
+                foreach (var customization in customizations)
+                {
+                    customization.Configure(options);
+                }
+            });
+        });
+        services.TryAddSingleton(sp => new CosmosContainers(
+            sp.GetRequiredService<CosmosClient>(), sp.GetRequiredService<IOptions<CosmosStoreOptions>>().Value, sp.GetRequiredService<ILogger<CosmosContainers>>()));
+        services.TryAddSingleton(sp => new CosmosReadModelStore(
+            sp.GetRequiredService<CosmosContainers>(),
+            sp.GetRequiredService<IOptions<CosmosStoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CosmosReadModelStore>>()));
+        services.Replace(ServiceDescriptor.Singleton<IReadModelStore>(sp => sp.GetRequiredService<CosmosReadModelStore>()));
+        services.AddHostedService<CosmosStartup>();
+        return services;
+    }
+
+    /// <summary>
+    /// Fills what the <c>Cosmos</c> section leaves empty from the Functions identity convention
+    /// (<c>CosmosDb__accountEndpoint</c>, <c>CosmosDb__clientId</c>) and the grace period from <c>Events:CodeGracePeriod</c>.
+    /// </summary>
+    internal static void ApplyConventions(CosmosStoreOptions options, IConfiguration configuration)
+    {
+        var functions = configuration.GetSection(CosmosStoreOptions.FunctionsConnectionSection);
+        if (string.IsNullOrWhiteSpace(options.AccountEndpoint))
+        {
+            options.AccountEndpoint = functions["accountEndpoint"];
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ManagedIdentityClientId))
+        {
+            options.ManagedIdentityClientId = functions["clientId"];
+        }
+
+        if (configuration.GetValue<TimeSpan?>("Events:CodeGracePeriod") is { } grace)
+        {
+            options.CodeGracePeriod = grace;
+        }
+    }
+
+    /// <summary>The one client: System.Text.Json items, 429s retried by the SDK with bounded waits, key only for emulators.</summary>
+    public static CosmosClient CreateClient(CosmosStoreOptions options, Action<CosmosClientOptions>? configureClient = null)
+    {
+        var clientOptions = new CosmosClientOptions
+        {
+            UseSystemTextJsonSerializerWithOptions = CosmosJson.Options,
+            ApplicationName = "authcodes-functions",
+            MaxRetryAttemptsOnRateLimitedRequests = 9,
+            MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(30),
+            EnableContentResponseOnWrite = false,
+        };
+        if (options.GatewayOnly)
+        {
+            clientOptions.ConnectionMode = ConnectionMode.Gateway;
+            clientOptions.LimitToEndpoint = true;
+        }
+
+        configureClient?.Invoke(clientOptions);
+        var endpoint = options.AccountEndpoint ?? throw new InvalidOperationException("Cosmos:AccountEndpoint is not configured.");
+        return options.UsesKey
+            ? new CosmosClient(endpoint, options.AccountKey, clientOptions)
+            : new CosmosClient(endpoint, Credential(options), clientOptions);
+    }
+
+    /// <summary>A user-assigned identity needs its client id; without one, DefaultAzureCredential (developer sign-in, system identity).</summary>
+    internal static TokenCredential Credential(CosmosStoreOptions options) =>
+        string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
+
+    /// <summary>Creates or verifies the containers before the host serves anything (fails start-up on a mismatch).</summary>
+    private sealed class CosmosStartup(CosmosContainers containers) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => containers.EnsureReadyAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
