@@ -315,7 +315,8 @@ module api 'app/api.bicep' = {
     changeEventsSubscription: serviceBus.outputs.subscriptionName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
-    cosmosContainerName: cosmos.outputs.containerName
+    cosmosCodesContainerName: cosmos.outputs.codesContainerName
+    cosmosEntitiesContainerName: cosmos.outputs.entitiesContainerName
     configuration: {
       authenticationIssuer: authenticationIssuer
       authenticationAudience: authenticationAudience
@@ -372,4 +373,5 @@ output CHANGE_EVENTS_SUBSCRIPTION string = serviceBus.outputs.subscriptionName /
 output SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace // ServiceBusConnection__fullyQualifiedNamespace
 output COSMOS_ACCOUNT_ENDPOINT string = cosmos.outputs.endpoint // CosmosDb__accountEndpoint
 output COSMOS_DATABASE string = cosmos.outputs.databaseName // Cosmos__Database
-output COSMOS_CONTAINER string = cosmos.outputs.containerName // Cosmos__Container
+output COSMOS_CODES_CONTAINER string = cosmos.outputs.codesContainerName // Cosmos__CodesContainer
+output COSMOS_ENTITIES_CONTAINER string = cosmos.outputs.entitiesContainerName // Cosmos__EntitiesContainer

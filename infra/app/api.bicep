@@ -31,7 +31,8 @@ param changeEventsTopic string
 param changeEventsSubscription string
 param cosmosEndpoint string
 param cosmosDatabaseName string
-param cosmosContainerName string
+param cosmosCodesContainerName string
+param cosmosEntitiesContainerName string
 
 @description('The app\'s own settings (authentication, API, events).')
 param configuration appConfiguration
@@ -145,11 +146,13 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       ServiceBusConnection__clientId: identityClientId
 
       // Provisional names, to align with the Cosmos store when it lands.
+      Store: 'cosmos'
       CosmosDb__accountEndpoint: cosmosEndpoint
       CosmosDb__credential: 'managedidentity'
       CosmosDb__clientId: identityClientId
       Cosmos__Database: cosmosDatabaseName
-      Cosmos__Container: cosmosContainerName
+      Cosmos__CodesContainer: cosmosCodesContainerName
+      Cosmos__EntitiesContainer: cosmosEntitiesContainerName
     }
   }
 }

@@ -25,8 +25,9 @@ param autoscaleMaxThroughput int = 1000
 param publicNetworkAccess string = 'Enabled'
 
 // The app's shared definition of the containers (partition key, indexing policy, TTL): the Cosmos
-// store loads this same file for its start-up provisioning.
-var definitions = loadJsonContent('cosmos-containers.json')
+// store's CosmosContainerDefinition written as ARM resource bodies (a Cosmos test keeps the file equal
+// to the code), so start-up provisioning/verification and this template cannot drift.
+var definitions = loadJsonContent('../../src/AuthCodes.Cosmos/cosmos-containers.json')
 
 var databaseOptions = throughputMode == 'autoscale'
   ? { autoscaleSettings: { maxThroughput: autoscaleMaxThroughput } }
@@ -70,12 +71,12 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15
   }
 }
 
-resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for container in definitions.containers: {
+resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for container in items(definitions): {
   parent: database
-  name: container.id
+  name: container.value.id
   properties: {
     // Passed through unchanged: the file holds the container resource exactly as ARM takes it.
-    resource: container
+    resource: container.value
   }
 }]
 
@@ -83,5 +84,6 @@ output id string = account.id
 output name string = account.name
 output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name
-// The first container is the read model's (app setting Cosmos__Container).
-output containerName string = definitions.containers[0].id
+// App settings Cosmos__CodesContainer and Cosmos__EntitiesContainer.
+output codesContainerName string = definitions.codes.id
+output entitiesContainerName string = definitions.entities.id

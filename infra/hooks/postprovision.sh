@@ -45,9 +45,13 @@ fi
   setting ChangeEventsTopic "${CHANGE_EVENTS_TOPIC:-}"; echo ','
   setting ChangeEventsSubscription "${CHANGE_EVENTS_SUBSCRIPTION:-}"; echo ','
   setting ServiceBusConnection__fullyQualifiedNamespace "${SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE:-}"; echo ','
+  setting Store "cosmos"; echo ','
   setting CosmosDb__accountEndpoint "${COSMOS_ACCOUNT_ENDPOINT:-}"; echo ','
+  # Empty: locally the store authenticates as the developer (DefaultAzureCredential), not as the app's identity.
+  setting CosmosDb__clientId ""; echo ','
   setting Cosmos__Database "${COSMOS_DATABASE:-}"; echo ','
-  setting Cosmos__Container "${COSMOS_CONTAINER:-}"; echo
+  setting Cosmos__CodesContainer "${COSMOS_CODES_CONTAINER:-}"; echo ','
+  setting Cosmos__EntitiesContainer "${COSMOS_ENTITIES_CONTAINER:-}"; echo
   echo '  }'
   echo '}'
 } > "$target.tmp"

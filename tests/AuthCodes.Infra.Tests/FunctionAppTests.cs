@@ -8,7 +8,7 @@ public sealed partial class FunctionAppTests
 {
     /// <summary>
     /// The settings the code reads (docs/functions.md, local.settings.sample.json) plus what Azure needs for the
-    /// identity-based connections. The Cosmos names are provisional, to align with the Cosmos store when it lands.
+    /// identity-based connections, and the Cosmos store's settings (CosmosStoreOptions, Store selection).
     /// </summary>
     private static readonly string[] RequiredSettings =
     [
@@ -34,11 +34,13 @@ public sealed partial class FunctionAppTests
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
         "AZURE_CLIENT_ID",
+        "Store",
         "CosmosDb__accountEndpoint",
         "CosmosDb__credential",
         "CosmosDb__clientId",
         "Cosmos__Database",
-        "Cosmos__Container",
+        "Cosmos__CodesContainer",
+        "Cosmos__EntitiesContainer",
     ];
 
     /// <summary>Sample settings that Flex Consumption provides otherwise, and how.</summary>
