@@ -131,15 +131,7 @@ public sealed class Projector : IDisposable
         switch (e.Key.Kind)
         {
             case EntityKind.AuthorizationCode:
-                if (e.State is CodeState code && !e.Deleted)
-                {
-                    await RefreshCodeAsync(code, new ViewCache(store), cancellationToken);
-                }
-                else
-                {
-                    await store.DeleteCodeAsync(long.Parse(e.Key.Pk, System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
-                }
-
+                await SettleCodeAsync(e.Key, cancellationToken);
                 break;
             case EntityKind.User:
                 await RefreshUserAsync(long.Parse(e.Key.Pk, System.Globalization.CultureInfo.InvariantCulture), new GroupCache(store), new ViewCache(store), cancellationToken);
@@ -169,6 +161,37 @@ public sealed class Projector : IDisposable
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Lists or unlists a code from its latest snapshot, then checks the snapshot did not change
+    /// meanwhile: another instance applying a newer event of the same code (a delete racing its save)
+    /// could otherwise be overwritten by this instance's older document. Costs two point reads.
+    /// </summary>
+    private async Task SettleCodeAsync(EntityKey key, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = await store.GetSnapshotAsync(key, cancellationToken);
+            if (snapshot is { IsLive: true, State: CodeState code })
+            {
+                await RefreshCodeAsync(code, new ViewCache(store), cancellationToken);
+            }
+            else
+            {
+                await store.DeleteCodeAsync(long.Parse(key.Pk, System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+            }
+
+            if ((await store.GetSnapshotAsync(key, cancellationToken))?.ETag == snapshot?.ETag)
+            {
+                return;
+            }
+
+            if (attempt >= options.MaxSnapshotWriteAttempts)
+            {
+                throw new SnapshotConflictException(key);
+            }
         }
     }
 
