@@ -86,7 +86,7 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
             }
         }
 
-        var reference = new EmbeddedReadModelStore();
+        var reference = new EmbeddedReadModelStore(clock);
         using (var one = new Projector(reference, clock))
         {
             foreach (var e in events)
