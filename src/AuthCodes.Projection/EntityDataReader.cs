@@ -201,27 +201,24 @@ internal static class EntityDataReader
         };
     }
 
-    private static IReadOnlyList<Guid> GuidList(JsonObject data, string field)
-    {
-        var node = data[field];
-        return Kind(node) switch
-        {
-            JsonValueKind.Null when !data.ContainsKey(field) => [],
-            JsonValueKind.Array => [.. node!.AsArray().Select(item =>
-                Kind(item) == JsonValueKind.String && Guid.TryParse((string)item!, out var guid) ? guid : throw Invalid(field, "a list of uuids"))],
-            _ => throw Invalid(field, "a list of uuids"),
-        };
-    }
+    private static IReadOnlyList<Guid> GuidList(JsonObject data, string field) =>
+        List<Guid>(data, field, "a list of uuids", item =>
+            Kind(item) == JsonValueKind.String && Guid.TryParse((string)item!, out var guid) ? guid : null);
 
-    private static IReadOnlyList<long> Int64List(JsonObject data, string field)
+    private static IReadOnlyList<long> Int64List(JsonObject data, string field) =>
+        List<long>(data, field, "a list of integers", item =>
+            Kind(item) == JsonValueKind.Number && item!.AsValue().TryGetValue<long>(out var value) ? value : null);
+
+    /// <summary>An optional list field (absent: empty); <paramref name="read"/> answers null for an element of the wrong kind.</summary>
+    private static IReadOnlyList<T> List<T>(JsonObject data, string field, string expected, Func<JsonNode?, T?> read)
+        where T : struct
     {
         var node = data[field];
         return Kind(node) switch
         {
             JsonValueKind.Null when !data.ContainsKey(field) => [],
-            JsonValueKind.Array => [.. node!.AsArray().Select(item =>
-                Kind(item) == JsonValueKind.Number && item!.AsValue().TryGetValue<long>(out var value) ? value : throw Invalid(field, "a list of integers"))],
-            _ => throw Invalid(field, "a list of integers"),
+            JsonValueKind.Array => [.. node!.AsArray().Select(item => read(item) ?? throw Invalid(field, expected))],
+            _ => throw Invalid(field, expected),
         };
     }
 }

@@ -118,6 +118,20 @@ public sealed class ChangeEventParserTests
         Assert.Equal(expected + ".", Reason(Envelope("user", "saved", "42", V, data)));
     }
 
+    [Theory]
+    [InlineData("[1, \"2\"]")]
+    [InlineData("[1.5]")]
+    [InlineData("7")]
+    public void Rejects_backchannel_providers_that_are_not_a_list_of_integers(string value)
+    {
+        var data = ApplicationData(Guid.Parse("c1d2e3f4-0000-4000-8000-000000000001"), "grafana", 7);
+        data["backchannel_providers"] = JsonNode.Parse(value);
+
+        Assert.Equal(
+            "data.backchannel_providers must be a list of integers.",
+            Reason(Envelope("application", "saved", "c1d2e3f4-0000-4000-8000-000000000001", V, data)));
+    }
+
     [Fact]
     public void Ignores_unknown_data_fields()
     {
