@@ -187,10 +187,10 @@ public sealed class CliApp(CliContext context)
                 return ExitCodes.Usage;
             }
 
-            if (every is { } value && value <= setup.Skew)
+            if (every is { } value && value <= setup.Skew + TimeSpan.FromSeconds(1))
             {
                 await context.Error.WriteLineAsync(
-                    $"warning: --interval {value} is not above the skew margin {setup.Skew}: a deletion may carry a lower version than a save seen one pass earlier (docs/publishing.md).");
+                    $"warning: --interval {value} is not above the skew margin {setup.Skew} plus 1 s: a change sent again by the next pass may still lose against a live event (docs/publishing.md, the version rule).");
             }
 
             var sink = CreateSink(settings);

@@ -21,6 +21,15 @@ internal sealed class SyncState
         public string Hash { get; set; } = "";
 
         public string? Slug { get; set; }
+
+        /// <summary>
+        /// Sent by the last pass: the next pass sends it once more, with its later version, in case the
+        /// first one lost against a live event from within the skew margin (docs/publishing.md, the version rule).
+        /// </summary>
+        public bool SendAgain { get; set; }
+
+        /// <summary>Sent as deleted; kept only until the deletion has been sent again.</summary>
+        public bool Deleted { get; set; }
     }
 }
 
@@ -30,8 +39,10 @@ internal sealed record SyncPass(int Saved, int Deleted, int NotSent, int Unmappa
 /// One poll of authentik: read every resource completely, diff against the state file, emit
 /// <c>saved</c> for new or changed entities and <c>deleted</c> for vanished ones. A vanished
 /// entity is confirmed gone by its retrieve route (404) first, since page-number pagination over a
-/// changing list can skip an item. Only events that were sent update the state, so anything not
-/// sent is emitted again by the next pass. Versions: authentik's clock minus the skew margin.
+/// changing list can skip an item. Everything a pass sends is sent once more by the next pass (a
+/// later version wins where the first lost against a live event within the skew margin). Only
+/// events that were sent update the state, so anything not sent is emitted again by the next pass.
+/// Versions: authentik's clock minus the skew margin.
 /// </summary>
 internal sealed class Sync(
     AuthentikClient api, ChangeEventFactory factory, ChangeEventParser parser, IChangeEventSink sink,
@@ -51,7 +62,7 @@ internal sealed class Sync(
         foreach (var resource in AuthentikResource.All)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var changed = 0;
+            var (changed, again, vanished) = (0, 0, 0);
             for (var page = 1; page != 0;)
             {
                 var answer = await api.GetPageAsync(resource, page, cancellationToken);
@@ -67,18 +78,26 @@ internal sealed class Sync(
 
                     seen.Add(e.Subject);
                     var hash = HashOfData(e.Json);
-                    if (!state.Entities.TryGetValue(e.Subject, out var before) || before.Hash != hash)
+                    state.Entities.TryGetValue(e.Subject, out var before);
+                    var isChange = before is null || before.Deleted || before.Hash != hash;
+                    if (isChange || before!.SendAgain)
                     {
                         events.Add(e);
-                        updates[e.Id] = new SyncState.SeenEntity { Hash = hash, Slug = (string?)item["slug"] };
-                        changed++;
+                        updates[e.Id] = new SyncState.SeenEntity { Hash = hash, Slug = (string?)item["slug"], SendAgain = isChange };
+                        if (isChange)
+                        {
+                            changed++;
+                        }
+                        else
+                        {
+                            again++;
+                        }
                     }
                 }
 
                 page = answer.Next;
             }
 
-            var vanished = 0;
             foreach (var (subject, entity) in state.Entities.Where(pair => pair.Key.StartsWith(resource.Entity + "/", StringComparison.Ordinal) && !seen.Contains(pair.Key)))
             {
                 var pk = subject[(resource.Entity.Length + 1)..];
@@ -91,11 +110,19 @@ internal sealed class Sync(
 
                 var e = factory.Deleted(resource.Entity, pk, ObservedVersion.At(serverTime, skew));
                 events.Add(e);
-                updates[e.Id] = null;
-                vanished++;
+                if (entity.Deleted)
+                {
+                    updates[e.Id] = null;
+                    again++;
+                }
+                else
+                {
+                    updates[e.Id] = new SyncState.SeenEntity { Hash = entity.Hash, Slug = entity.Slug, SendAgain = true, Deleted = true };
+                    vanished++;
+                }
             }
 
-            await progress.WriteLineAsync($"{resource.Name}: {seen.Count} seen, {changed} new or changed, {vanished} gone");
+            await progress.WriteLineAsync($"{resource.Name}: {seen.Count} seen, {changed} new or changed, {vanished} gone, {again} sent again");
         }
 
         var report = events.Count == 0 ? new PublishReport([]) : await sink.PublishAsync(events, cancellationToken);

@@ -21,6 +21,9 @@ internal sealed class Cli
 
     public List<TimeSpan> PacingWaits { get; } = [];
 
+    /// <summary>Stands for Ctrl+C.</summary>
+    public CancellationToken Stop { get; init; }
+
     public async Task<int> RunAsync(params string[] args)
     {
         var context = new CliContext
@@ -43,7 +46,7 @@ internal sealed class Cli
                 return Task.CompletedTask;
             },
         };
-        return await new CliApp(context).RunAsync(args);
+        return await new CliApp(context).RunAsync(args, Stop);
     }
 }
 
