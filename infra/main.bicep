@@ -2,7 +2,7 @@
 // One module per concern; docs/deploy.md describes what gets created and what it costs.
 targetScope = 'subscription'
 
-import { principal } from 'types.bicep'
+import { containerSuffix, principal } from 'types.bicep'
 
 // ---- azd ---------------------------------------------------------------------------------------
 
@@ -81,6 +81,13 @@ param cosmosProvisionedThroughput int = 400
 @description('Maximum RU/s when cosmosThroughputMode is autoscale.')
 @minValue(1000)
 param cosmosAutoscaleMaxThroughput int = 1000
+
+// A rebuild without downtime (docs/deploy.md): create a second pair, fill it, switch to it.
+@description('Suffix of the container pair the app uses: codes/entities when empty, else codes-<suffix>/entities-<suffix>. Lowercase letters, digits and \'-\', not starting with \'-\'.')
+param cosmosContainerSuffix containerSuffix = ''
+
+@description('Suffix of a second container pair, created for `authcodes rebuild` and not used by the app; empty for none. Lowercase letters, digits and \'-\', not starting with \'-\'.')
+param cosmosRebuildContainerSuffix containerSuffix = ''
 
 // ---- Function App ------------------------------------------------------------------------------
 
@@ -223,6 +230,8 @@ module cosmos 'app/cosmos.bicep' = {
     provisionedThroughput: cosmosProvisionedThroughput
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
     publicNetworkAccess: publicNetworkAccess
+    activeContainerSuffix: cosmosContainerSuffix
+    rebuildContainerSuffix: cosmosRebuildContainerSuffix
   }
 }
 
@@ -375,3 +384,5 @@ output COSMOS_ACCOUNT_ENDPOINT string = cosmos.outputs.endpoint // CosmosDb__acc
 output COSMOS_DATABASE string = cosmos.outputs.databaseName // Cosmos__Database
 output COSMOS_CODES_CONTAINER string = cosmos.outputs.codesContainerName // Cosmos__CodesContainer
 output COSMOS_ENTITIES_CONTAINER string = cosmos.outputs.entitiesContainerName // Cosmos__EntitiesContainer
+output COSMOS_REBUILD_CODES_CONTAINER string = cosmos.outputs.rebuildCodesContainerName // empty unless COSMOS_REBUILD_CONTAINER_SUFFIX is set
+output COSMOS_REBUILD_ENTITIES_CONTAINER string = cosmos.outputs.rebuildEntitiesContainerName

@@ -43,3 +43,8 @@ type appConfiguration = {
 type tagSet = {
   *: string
 }
+
+@export()
+@description('Suffix of a Cosmos container pair (<id>-<suffix>, e.g. codes-v2); empty for the unsuffixed pair. Bicep cannot check a pattern: the authcodes CLI checks ^[a-z0-9][a-z0-9-]{0,31}$.')
+@maxLength(32)
+type containerSuffix = string

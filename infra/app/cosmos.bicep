@@ -1,6 +1,6 @@
 // The read model's Cosmos DB account, database and container(s). Key-based auth is off: the app
 // and developers use Entra ID with the Built-in Data Contributor SQL role (app/rbac.bicep).
-import { tagSet } from '../types.bicep'
+import { containerSuffix, tagSet } from '../types.bicep'
 
 param accountName string
 param location string
@@ -24,6 +24,12 @@ param autoscaleMaxThroughput int = 1000
 @allowed([ 'Enabled', 'Disabled' ])
 param publicNetworkAccess string = 'Enabled'
 
+@description('The pair the app uses (app settings Cosmos__CodesContainer, Cosmos__EntitiesContainer).')
+param activeContainerSuffix containerSuffix = ''
+
+@description('A second pair that `authcodes rebuild` fills while the app keeps serving the active one; empty for none.')
+param rebuildContainerSuffix containerSuffix = ''
+
 // The app's shared definition of the containers (partition key, indexing policy, TTL): the Cosmos
 // store's CosmosContainerDefinition written as ARM resource bodies (a Cosmos test keeps the file equal
 // to the code), so start-up provisioning/verification and this template cannot drift.
@@ -32,6 +38,16 @@ var definitions = loadJsonContent('../../src/AuthCodes.Cosmos/cosmos-containers.
 var databaseOptions = throughputMode == 'autoscale'
   ? { autoscaleSettings: { maxThroughput: autoscaleMaxThroughput } }
   : throughputMode == 'provisioned' ? { throughput: provisionedThroughput } : {}
+
+// Every pair that must exist: the active one and the one being rebuilt (union() keeps one when they
+// are equal). Switching the active suffix deletes nothing: incremental deployments leave the old
+// pair in place until an operator deletes it (docs/deploy.md).
+var suffixes = union([ activeContainerSuffix ], empty(rebuildContainerSuffix) ? [] : [ rebuildContainerSuffix ])
+var containerBodies = flatten(map(suffixes, suffix => map(items(definitions), definition =>
+  union(definition.value, { id: containerName(definition.value.id, suffix) }))))
+
+// The same rule as the CLI's `authcodes rebuild --suffix`, so both name the same containers.
+func containerName(id string, suffix string) string => empty(suffix) ? id : '${id}-${suffix}'
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
   name: accountName
@@ -71,12 +87,12 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15
   }
 }
 
-resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for container in items(definitions): {
+resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = [for body in containerBodies: {
   parent: database
-  name: container.value.id
+  name: body.id
   properties: {
-    // Passed through unchanged: the file holds the container resource exactly as ARM takes it.
-    resource: container.value
+    // The file's body unchanged but for id: it holds the container resource exactly as ARM takes it.
+    resource: body
   }
 }]
 
@@ -85,5 +101,8 @@ output name string = account.name
 output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name
 // App settings Cosmos__CodesContainer and Cosmos__EntitiesContainer.
-output codesContainerName string = definitions.codes.id
-output entitiesContainerName string = definitions.entities.id
+output codesContainerName string = containerName(definitions.codes.id, activeContainerSuffix)
+output entitiesContainerName string = containerName(definitions.entities.id, activeContainerSuffix)
+// For `authcodes rebuild`; empty when no pair is being rebuilt.
+output rebuildCodesContainerName string = empty(rebuildContainerSuffix) ? '' : containerName(definitions.codes.id, rebuildContainerSuffix)
+output rebuildEntitiesContainerName string = empty(rebuildContainerSuffix) ? '' : containerName(definitions.entities.id, rebuildContainerSuffix)

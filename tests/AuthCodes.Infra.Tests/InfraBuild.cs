@@ -12,10 +12,12 @@ internal sealed class InfraBuild
 {
     private static readonly Lazy<InfraBuild> Shared = new(() => new InfraBuild(), LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private readonly string bicep;
+
     private InfraBuild()
     {
         RepositoryRoot = Metadata("RepositoryRoot");
-        var bicep = Metadata("BicepExecutable");
+        bicep = Metadata("BicepExecutable");
         if (!OperatingSystem.IsWindows())
         {
             // NuGet extracts tools/bicep without guaranteeing the execute bit.
@@ -51,6 +53,49 @@ internal sealed class InfraBuild
 
     public string ReadRepositoryFile(params string[] path) => File.ReadAllText(Path.Combine([RepositoryRoot, .. path]));
 
+    /// <summary>
+    /// <c>bicep snapshot</c> of main.bicep: what a deployment with these string parameters (plain values, written
+    /// into a .bicepparam file unescaped) would create, with modules expanded and every expression evaluated that
+    /// does not read a deployed resource. The required parameters get placeholder values unless given.
+    /// </summary>
+    public DeploymentSnapshot Snapshot(IReadOnlyDictionary<string, string> parameters)
+    {
+        var directory = Directory.CreateTempSubdirectory("authcodes-infra-");
+        try
+        {
+            var main = Path.GetRelativePath(directory.FullName, Path.Combine(RepositoryRoot, "infra", "main.bicep"));
+            var values = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["environmentName"] = "test",
+                ["location"] = "swedencentral",
+                ["authenticationIssuer"] = "https://auth.example.com/application/o/authcodes/",
+                ["authenticationAudience"] = "authcodes-api",
+                ["eventsSource"] = "https://auth.example.com/",
+            };
+            foreach (var (name, value) in parameters)
+            {
+                values[name] = value;
+            }
+
+            var file = Path.Combine(directory.FullName, "test.bicepparam");
+            File.WriteAllLines(file, [
+                $"using '{main}'",
+                .. values.Select(pair => $"param {pair.Key} = '{pair.Value}'"),
+            ]);
+            var result = Run(bicep, "snapshot", file, "--mode", "overwrite", "--subscription-id", "00000000-0000-0000-0000-000000000001",
+                "--tenant-id", "00000000-0000-0000-0000-000000000002", "--location", values["location"], "--deployment-name", "main");
+            Assert.True(result.ExitCode == 0, $"bicep snapshot failed:\n{result.Diagnostics}");
+            var snapshot = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(file, ".snapshot.json")))!.AsObject();
+            return new DeploymentSnapshot(
+                snapshot["predictedResources"]!.AsArray().Select(resource => resource!.AsObject()).ToList(),
+                snapshot["outputs"]!.AsObject());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static string Metadata(string key) =>
         typeof(InfraBuild).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == key).Value
         ?? throw new InvalidOperationException($"Assembly metadata {key} is not set.");
@@ -82,6 +127,13 @@ internal sealed class InfraBuild
         process.WaitForExit();
         return new CliResult(process.ExitCode, output.Result, error.Result);
     }
+}
+
+/// <summary>What <c>bicep snapshot</c> predicts a deployment creates, and the deployment's outputs.</summary>
+internal sealed record DeploymentSnapshot(IReadOnlyList<JsonObject> Resources, JsonObject Outputs)
+{
+    public IEnumerable<JsonObject> OfType(string type) =>
+        Resources.Where(resource => string.Equals((string?)resource["type"], type, StringComparison.OrdinalIgnoreCase));
 }
 
 internal sealed record CliResult(int ExitCode, string StandardOutput, string StandardError)

@@ -47,10 +47,9 @@ public sealed class MessagingAndDataTests
     public void Cosmos_containers_are_exactly_the_stores_shared_definition()
     {
         // The Cosmos store's CosmosContainerDefinition as ARM bodies; a Cosmos test keeps this file equal to the code.
+        // ContainerSuffixTests checks on snapshots that each deployed body is the file's (id suffixed, if asked).
         var file = JsonNode.Parse(infra.ReadRepositoryFile("src", "AuthCodes.Cosmos", "cosmos-containers.json"))!;
         var container = infra.Single("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
-        Assert.Contains("variables('definitions')", (string?)container.Node["copy"]?["count"], StringComparison.Ordinal);
-        Assert.Contains("variables('definitions')", (string?)container.Properties["resource"], StringComparison.Ordinal);
         Assert.Equal(["codes", "entities"], file.AsObject().Select(pair => (string?)pair.Value!["id"]));
         var loaded = container.Template["variables"]!.AsObject().Select(pair => pair.Value).OfType<JsonObject>();
         Assert.Contains(loaded, value => JsonNode.DeepEquals(value, file));
