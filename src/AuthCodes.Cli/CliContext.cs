@@ -23,6 +23,9 @@ public sealed class CliContext
     /// <summary>Makes the sender for <c>--to servicebus</c> (default: a client from the connection string or the ambient identity).</summary>
     public Func<string, ServiceBusSender>? ServiceBusSenderFactory { get; init; }
 
+    /// <summary>Extra Cosmos client options for <c>rebuild</c> (tests against the local protocol server); none in production.</summary>
+    public Action<Microsoft.Azure.Cosmos.CosmosClientOptions>? ConfigureCosmosClient { get; init; }
+
     /// <summary>Retry delays and timeouts; the command line sets the retry count and rate on top.</summary>
     public AuthentikHttpSettings Http { get; init; } = new();
 
@@ -45,4 +48,7 @@ public static class ExitCodes
 
     /// <summary>authentik could not be read (after retries).</summary>
     public const int AuthentikFailed = 4;
+
+    /// <summary><c>rebuild</c>: the target containers could not be prepared (missing, different, unreachable).</summary>
+    public const int StoreFailed = 5;
 }

@@ -91,7 +91,11 @@ public sealed class LocalCosmosServer : IAsyncLifetime, IDisposable
         var cli = Path.Combine(folder, "node_modules", "@vercel", "cosmosdb-server", "lib", "cli.js");
         if (!File.Exists(cli))
         {
-            await RunAsync("npm", "ci --no-audit --no-fund", folder, NpmTimeout);
+            using var installing = await LockInstallAsync(folder);
+            if (!File.Exists(cli))
+            {
+                await RunAsync("npm", "ci --no-audit --no-fund", folder, NpmTimeout);
+            }
         }
 
         var port = FreePort();
@@ -158,6 +162,23 @@ public sealed class LocalCosmosServer : IAsyncLifetime, IDisposable
         lock (output)
         {
             return output.ToString();
+        }
+    }
+
+    /// <summary>Several test assemblies start servers at once; on a clean machine only one of them may run <c>npm ci</c>.</summary>
+    private static async Task<FileStream> LockInstallAsync(string folder)
+    {
+        var deadline = DateTime.UtcNow + NpmTimeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path.Combine(folder, ".install.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
         }
     }
 

@@ -19,6 +19,8 @@ internal sealed class Cli
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    public Action<Microsoft.Azure.Cosmos.CosmosClientOptions>? ConfigureCosmos { get; init; }
+
     public List<TimeSpan> PacingWaits { get; } = [];
 
     /// <summary>Stands for Ctrl+C.</summary>
@@ -35,6 +37,7 @@ internal sealed class Cli
             AuthentikHandler = AuthentikHandler,
             IntakeHandler = IntakeHandler,
             ServiceBusSenderFactory = ServiceBus,
+            ConfigureCosmosClient = ConfigureCosmos,
             Http = new() { RetryDelay = TimeSpan.Zero, MaxRetryDelay = TimeSpan.Zero },
             PacingDelay = (wait, _) =>
             {
