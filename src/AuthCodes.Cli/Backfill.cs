@@ -150,9 +150,15 @@ internal static class Reporting
         {
             var where = lines is not null && lines.TryGetValue(result.Event.Id, out var line) ? $"line {line}: " : "";
             await writer.WriteLineAsync(
-                $"{where}{result.Status.ToString().ToLowerInvariant()}: {result.Event.Subject} ({result.Event.Type}, id {result.Event.Id}): {result.Detail}");
+                $"{where}{StatusText(result.Status)}: {result.Event.Subject} ({result.Event.Type}, id {result.Event.Id}): {result.Detail}");
         }
     }
+
+    private static string StatusText(PublishStatus status) => status switch
+    {
+        PublishStatus.NotSent => "not sent",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 
     public static string Summary(PublishReport report, string target) =>
         $"{report.Count(PublishStatus.Sent)} of {report.Results.Count} sent to {target}"

@@ -101,7 +101,11 @@ public sealed class CliApp(CliContext context)
 
             var events = checkedInput.Events.Select(e => e.Event).ToList();
             var lines = checkedInput.Events.ToDictionary(e => e.Event.Id, e => e.Line, StringComparer.Ordinal);
-            var sink = CreateSink(settings);
+            if (CreateSink(settings) is not { } sink)
+            {
+                return ExitCodes.Usage;
+            }
+
             try
             {
                 var report = await sink.PublishAsync(events, ct);
@@ -135,7 +139,12 @@ public sealed class CliApp(CliContext context)
                 return ExitCodes.Usage;
             }
 
-            var sink = CreateSink(settings);
+            if (CreateSink(settings) is not { } sink)
+            {
+                setup.Dispose();
+                return ExitCodes.Usage;
+            }
+
             try
             {
                 var backfill = new Backfill(setup.Client, setup.Factory, setup.Parser, sink, setup.BaseUrl, parse.GetValue(state), setup.Skew, context.Error);
@@ -196,7 +205,12 @@ public sealed class CliApp(CliContext context)
                     $"warning: --interval {value} is not above the skew margin {setup.Skew} plus 1 s: a change sent again by the next pass may still lose against a live event (docs/publishing.md, the version rule).");
             }
 
-            var sink = CreateSink(settings);
+            if (CreateSink(settings) is not { } sink)
+            {
+                setup.Dispose();
+                return ExitCodes.Usage;
+            }
+
             try
             {
                 var sync = new Sync(setup.Client, setup.Factory, setup.Parser, sink, setup.BaseUrl, parse.GetRequiredValue(state), setup.Skew, context.Error, context.Time);
@@ -396,7 +410,8 @@ public sealed class CliApp(CliContext context)
         return settings;
     }
 
-    private IChangeEventSink CreateSink(SinkSettings settings)
+    /// <summary>The sink the settings name; null (reported) when the Service Bus client refuses the namespace or connection string.</summary>
+    private IChangeEventSink? CreateSink(SinkSettings settings)
     {
         if (settings.Out is { } path)
         {
@@ -405,9 +420,18 @@ public sealed class CliApp(CliContext context)
 
         if (settings.To == "servicebus")
         {
-            return context.ServiceBusSenderFactory is { } factory
-                ? new ServiceBusSink(factory(settings.Topic!), null)
-                : ServiceBusSink.Create(settings);
+            try
+            {
+                return context.ServiceBusSenderFactory is { } factory
+                    ? new ServiceBusSink(factory(settings.Topic!), null)
+                    : ServiceBusSink.Create(settings);
+            }
+            catch (Exception exception) when (exception is FormatException or ArgumentException)
+            {
+                // The SDK's message names the problem without echoing the connection string's key.
+                context.Error.WriteLine($"error: Service Bus: {exception.Message}");
+                return null;
+            }
         }
 
         var client = context.IntakeHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();

@@ -65,10 +65,12 @@ public sealed class ChangeEventPublisher(ServiceBusSender sender) : IChangeEvent
                 await SendAsync(batch, inBatch, events, results, cancellationToken);
             }
         }
-        catch (Exception exception) when (exception is OperationCanceledException or ServiceBusException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception exception)
         {
-            // A batch could not even be created, or the run was cancelled between batches: what was not sent is reported as such.
-            var reason = exception is OperationCanceledException ? "Cancelled before it was sent." : $"Not sent: {exception.Message}";
+            // A batch could not even be created (unreachable namespace, refused credential, missing
+            // topic), or the run was cancelled between batches: what was not sent is reported as such,
+            // since the report is the caller's only account of each event.
+            var reason = exception is OperationCanceledException ? "Cancelled before it was sent." : $"Not sent: {Describe(exception)}";
             for (var i = 0; i < events.Count; i++)
             {
                 results[i] ??= new PublishResult(events[i], PublishStatus.NotSent, reason);
@@ -97,7 +99,7 @@ public sealed class ChangeEventPublisher(ServiceBusSender sender) : IChangeEvent
         {
             var reason = exception is OperationCanceledException
                 ? "Cancelled while its batch was being sent; it may or may not have arrived (sending it again is safe)."
-                : $"Its batch of {inBatch.Count} failed; it may or may not have arrived (sending it again is safe): {exception.Message}";
+                : $"Its batch of {inBatch.Count} failed; it may or may not have arrived (sending it again is safe): {Describe(exception)}";
             foreach (var i in inBatch)
             {
                 results[i] = new PublishResult(events[i], PublishStatus.Failed, reason);
@@ -112,5 +114,15 @@ public sealed class ChangeEventPublisher(ServiceBusSender sender) : IChangeEvent
         {
             inBatch.Clear();
         }
+    }
+
+    /// <summary>
+    /// One line for a report: the Service Bus SDK puts the inner exception's stack trace into its
+    /// messages, which must not reach an operator's terminal or logs; its reason says what kind of failure it was.
+    /// </summary>
+    private static string Describe(Exception exception)
+    {
+        var firstLine = exception.Message.Split('\n', 2)[0].TrimEnd();
+        return exception is ServiceBusException serviceBus ? $"{firstLine} ({serviceBus.Reason})" : firstLine;
     }
 }
