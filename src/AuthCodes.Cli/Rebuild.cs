@@ -116,7 +116,7 @@ internal sealed class ProjectingSink(ChangeEventIntake intake, TextWriter progre
             }
             catch (Exception exception) when (exception is CosmosException or SnapshotConflictException or HttpRequestException)
             {
-                results.Add(new PublishResult(e, PublishStatus.Failed, exception.Message));
+                results.Add(new PublishResult(e, PublishStatus.Failed, PublishResult.OneLine(exception)));
             }
 
             if (results.Count % ProgressEvery == 0 || results.Count == events.Count)

@@ -70,7 +70,7 @@ public sealed class ChangeEventPublisher(ServiceBusSender sender) : IChangeEvent
             // A batch could not even be created (unreachable namespace, refused credential, missing
             // topic), or the run was cancelled between batches: what was not sent is reported as such,
             // since the report is the caller's only account of each event.
-            var reason = exception is OperationCanceledException ? "Cancelled before it was sent." : $"Not sent: {Describe(exception)}";
+            var reason = exception is OperationCanceledException ? "Cancelled before it was sent." : $"Not sent: {PublishResult.OneLine(exception)}";
             for (var i = 0; i < events.Count; i++)
             {
                 results[i] ??= new PublishResult(events[i], PublishStatus.NotSent, reason);
@@ -99,7 +99,7 @@ public sealed class ChangeEventPublisher(ServiceBusSender sender) : IChangeEvent
         {
             var reason = exception is OperationCanceledException
                 ? "Cancelled while its batch was being sent; it may or may not have arrived (sending it again is safe)."
-                : $"Its batch of {inBatch.Count} failed; it may or may not have arrived (sending it again is safe): {Describe(exception)}";
+                : $"Its batch of {inBatch.Count} failed; it may or may not have arrived (sending it again is safe): {PublishResult.OneLine(exception)}";
             foreach (var i in inBatch)
             {
                 results[i] = new PublishResult(events[i], PublishStatus.Failed, reason);
@@ -114,15 +114,5 @@ public sealed class ChangeEventPublisher(ServiceBusSender sender) : IChangeEvent
         {
             inBatch.Clear();
         }
-    }
-
-    /// <summary>
-    /// One line for a report: the Service Bus SDK puts the inner exception's stack trace into its
-    /// messages, which must not reach an operator's terminal or logs; its reason says what kind of failure it was.
-    /// </summary>
-    private static string Describe(Exception exception)
-    {
-        var firstLine = exception.Message.Split('\n', 2)[0].TrimEnd();
-        return exception is ServiceBusException serviceBus ? $"{firstLine} ({serviceBus.Reason})" : firstLine;
     }
 }

@@ -16,7 +16,20 @@ public enum PublishStatus
 }
 
 /// <summary>What became of one event; <see cref="Detail"/> is the intake's outcome or the error.</summary>
-public sealed record PublishResult(PublishableEvent Event, PublishStatus Status, string? Detail = null);
+public sealed record PublishResult(PublishableEvent Event, PublishStatus Status, string? Detail = null)
+{
+    /// <summary>
+    /// A failure as one line of <see cref="Detail"/>: the Azure SDKs put inner stack traces and
+    /// diagnostics into their messages, which must not reach an operator's terminal or logs. A Service
+    /// Bus failure keeps its reason (what kind of failure it was).
+    /// </summary>
+    public static string OneLine(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var firstLine = exception.Message.Split('\n', 2)[0].TrimEnd();
+        return exception is Azure.Messaging.ServiceBus.ServiceBusException serviceBus ? $"{firstLine} ({serviceBus.Reason})" : firstLine;
+    }
+}
 
 /// <summary>One result per event given, in the order given: nothing is dropped without a status.</summary>
 public sealed record PublishReport(IReadOnlyList<PublishResult> Results)

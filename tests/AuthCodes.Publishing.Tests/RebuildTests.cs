@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuthCodes.Cosmos;
@@ -120,6 +121,57 @@ public sealed class RebuildTests(LocalCosmosServer server) : IDisposable
 
         Assert.Equal(0, await NewCli(authentik).RunAsync(Rebuild("v3")));
         Assert.Equal(7, await (await StoreAsync("v3", authentik.Clock)).CountCodesAsync(CodeFilter.All, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_store_failure_mid_way_stops_with_what_was_projected_recorded_and_the_same_command_finishes_it()
+    {
+        await using var authentik = await FakeAuthentik.StartAsync();
+        World.Seed(authentik);
+        var refusing = new RefusingDocumentWrites(after: 12);
+        var failed = new Cli
+        {
+            AuthentikHandler = authentik.Handler,
+            Time = authentik.Clock,
+            ConfigureCosmos = options =>
+            {
+                server.ConfigureClient(options);
+                options.CustomHandlers.Add(refusing);
+            },
+        };
+
+        Assert.Equal(3, await failed.RunAsync(Rebuild("v4")));
+        var errors = failed.Error.ToString().Split('\n').Where(l => l.StartsWith("failed: ", StringComparison.Ordinal) || l.StartsWith("not sent: ", StringComparison.Ordinal)).ToList();
+        Assert.Single(errors, l => l.StartsWith("failed: ", StringComparison.Ordinal));
+        Assert.Matches(@"^failed: [a-z_]+/\S+ \(io\.goauthentik\.[a-z_]+\.saved, id [0-9a-f-]+\): Response status code does not indicate success: Forbidden \(403\)", errors[0]);
+        Assert.All(errors.Skip(1), l => Assert.EndsWith("an earlier event could not be projected", l, StringComparison.Ordinal));
+        var projected = 20 - errors.Count;
+        Assert.Equal($"rebuild stopped: {projected} projected, {errors.Count} not projected, 0 item(s) skipped (listed above). Run the same command again to go on.", failed.Out.ToString().Trim());
+        Assert.DoesNotContain("   at ", failed.Error.ToString(), StringComparison.Ordinal);
+
+        var finished = NewCli(authentik);
+        Assert.Equal(0, await finished.RunAsync(Rebuild("v4")));
+        Assert.Contains("groups: 2 seen, 0 new or changed, 0 gone, 2 sent again", finished.Error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(7, await (await StoreAsync("v4", authentik.Clock)).CountCodesAsync(CodeFilter.All, CancellationToken.None));
+    }
+
+    /// <summary>Answers 403 to every item write after the first <c>after</c> ones (a role assignment gone mid-run).</summary>
+    private sealed class RefusingDocumentWrites(int after) : Microsoft.Azure.Cosmos.RequestHandler
+    {
+        private int writes;
+
+        public override async Task<Microsoft.Azure.Cosmos.ResponseMessage> SendAsync(Microsoft.Azure.Cosmos.RequestMessage request, CancellationToken cancellationToken)
+        {
+            // Item writes: POST to a container (create, upsert) or PUT/DELETE of an item; not queries, not creating containers.
+            var isItemWrite = request.Method != HttpMethod.Get && request.Headers["x-ms-documentdb-isquery"] != "True"
+                && request.RequestUri?.OriginalString.Split('/') is [_, _, "colls", _, ..];
+            if (isItemWrite && Interlocked.Increment(ref writes) > after)
+            {
+                return new Microsoft.Azure.Cosmos.ResponseMessage(HttpStatusCode.Forbidden, request, "Request blocked by Auth: the principal lost its role.");
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     [Theory]
