@@ -229,7 +229,7 @@ public sealed class Projector : IDisposable
         {
             var view = views.Users[userPk] = await DeriveUserAsync(userPk, groups, cancellationToken);
             var rewritten = await WriteIfChangedAsync(
-                written.Users, userPk, view, v => store.SaveUserAsync(v, cancellationToken), () => store.DeleteUserAsync(userPk, cancellationToken));
+                written.Users, userPk, view, v => store.SaveUserAsync(v, cancellationToken), () => Wrote(store.DeleteUserAsync(userPk, cancellationToken)));
             Include(await store.GetLiveCodesOfUserAsync(userPk, cancellationToken), all: rewritten);
             wrote |= rewritten;
         }
@@ -243,7 +243,7 @@ public sealed class Projector : IDisposable
                 providerPk,
                 derived,
                 p => store.SaveProviderAsync(p.View, p.ClientSecret, cancellationToken),
-                () => store.DeleteProviderAsync(providerPk, cancellationToken));
+                () => Wrote(store.DeleteProviderAsync(providerPk, cancellationToken)));
             Include(await store.GetLiveCodesOfProviderAsync(providerPk, cancellationToken), all: rewritten);
             wrote |= rewritten;
         }
@@ -287,9 +287,12 @@ public sealed class Projector : IDisposable
 
     /// <summary>
     /// Saves (or, for null, deletes) a derived item unless this event last wrote an equal one. Equal means
-    /// the same JSON: the views hold lists and JSON attributes, which records compare by reference.
+    /// the same JSON: the views hold lists and JSON attributes, which records compare by reference. A
+    /// delete that found nothing wrote nothing: a code its own delete event unlisted after this event
+    /// wrote it (common in a long provider fan-out, codes live a minute) costs no further round.
     /// </summary>
-    private static async Task<bool> WriteIfChangedAsync<T>(Dictionary<long, T?> written, long pk, T? derived, Func<T, Task> save, Func<Task> delete)
+    private static async Task<bool> WriteIfChangedAsync<T>(
+        Dictionary<long, T?> written, long pk, T? derived, Func<T, Task> save, Func<Task<bool>> delete)
         where T : class
     {
         if (written.TryGetValue(pk, out var last) && JsonSerializer.Serialize(last) == JsonSerializer.Serialize(derived))
@@ -297,8 +300,14 @@ public sealed class Projector : IDisposable
             return false;
         }
 
-        await (derived is null ? delete() : save(derived));
+        var wrote = derived is null ? await delete() : await Wrote(save(derived));
         written[pk] = derived;
+        return wrote;
+    }
+
+    private static async Task<bool> Wrote(Task write)
+    {
+        await write;
         return true;
     }
 

@@ -98,12 +98,30 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal("renamed", (await store.GetCodeAsync(1, CancellationToken.None))?.User.Username);
     }
 
+    [Fact]
+    public async Task A_fan_out_needs_no_further_round_for_a_code_that_its_own_delete_unlisted_after_the_fan_out_wrote_it()
+    {
+        // The delete runs between the provider fan-out's write of the code and its checking round, and
+        // no round beyond the first may write: the checking round finds the code unlisted already.
+        var store = await RaceAsync(
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IReadModelStore.GetLiveCodesOfProviderAsync),
+            racing: Deleted("authorization_code", "1", V + 1),
+            occurrence: 2,
+            options: new ProjectionOptions { MaxSnapshotWriteAttempts = 1 });
+
+        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+    }
+
     /// <summary>
-    /// Seeds a store, then applies <paramref name="interrupted"/> on one instance, which pauses before its first
-    /// <paramref name="pausedBefore"/> call while another instance applies <paramref name="racing"/>. Asserts the
-    /// store then holds what applying every event in sequence gives, and returns it for the test's own expectation.
+    /// Seeds a store, then applies <paramref name="interrupted"/> on one instance (with <paramref name="options"/>),
+    /// which pauses before its <paramref name="occurrence"/>th <paramref name="pausedBefore"/> call while another
+    /// instance applies <paramref name="racing"/>. Asserts the store then holds what applying every event in
+    /// sequence gives, and returns it for the test's own expectation.
     /// </summary>
-    private async Task<EmbeddedReadModelStore> RaceAsync(string[] seed, string interrupted, string pausedBefore, string racing)
+    private async Task<EmbeddedReadModelStore> RaceAsync(
+        string[] seed, string interrupted, string pausedBefore, string racing, int occurrence = 1, ProjectionOptions? options = null)
     {
         var store = new EmbeddedReadModelStore(time);
         using var other = new Projector(store, time);
@@ -112,7 +130,7 @@ public sealed class ConcurrentInstancesTests
             await ApplyAsync(other, json);
         }
 
-        using var one = new Projector(InterleavingStore.Wrap(store, pausedBefore, () => ApplyAsync(other, racing)), time);
+        using var one = new Projector(InterleavingStore.Wrap(store, pausedBefore, occurrence, () => ApplyAsync(other, racing)), time, options);
         await ApplyAsync(one, interrupted);
 
         var sequential = new EmbeddedReadModelStore(time);
@@ -137,37 +155,50 @@ public sealed class ConcurrentInstancesTests
         provider = await store.GetProviderAsync(7, CancellationToken.None),
     });
 
-    /// <summary>Forwards every call to a store, running a step of another instance before the first call of one method.</summary>
+    /// <summary>Forwards every call to a store, running a step of another instance before the nth call of one method.</summary>
     public class InterleavingStore : DispatchProxy
     {
         private IReadModelStore inner = null!;
         private string pausedBefore = null!;
+        private int callsUntilPause;
         private Func<Task>? step;
 
-        public static IReadModelStore Wrap(IReadModelStore inner, string pausedBefore, Func<Task> step)
+        public static IReadModelStore Wrap(IReadModelStore inner, string pausedBefore, int occurrence, Func<Task> step)
         {
             var proxy = Create<IReadModelStore, InterleavingStore>();
             var interleaving = (InterleavingStore)(object)proxy;
             interleaving.inner = inner;
             interleaving.pausedBefore = pausedBefore;
+            interleaving.callsUntilPause = occurrence;
             interleaving.step = step;
             return proxy;
         }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            if (targetMethod?.Name == pausedBefore && Interlocked.Exchange(ref step, null) is { } pending)
+            if (targetMethod?.Name == pausedBefore && Interlocked.Decrement(ref callsUntilPause) == 0 && Interlocked.Exchange(ref step, null) is { } pending)
             {
-                return RunThenForwardAsync(pending, targetMethod, args);
+                return targetMethod.ReturnType.IsGenericType
+                    ? RunThenForwardResult.MakeGenericMethod(targetMethod.ReturnType.GetGenericArguments()).Invoke(this, [pending, targetMethod, args])
+                    : RunThenForwardAsync(pending, targetMethod, args);
             }
 
             return targetMethod!.Invoke(inner, args);
         }
 
+        private static readonly MethodInfo RunThenForwardResult =
+            typeof(InterleavingStore).GetMethod(nameof(RunThenForwardResultAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
+
         private async Task RunThenForwardAsync(Func<Task> pending, MethodInfo method, object?[]? args)
         {
             await pending();
             await (Task)method.Invoke(inner, args)!;
+        }
+
+        private async Task<T> RunThenForwardResultAsync<T>(Func<Task> pending, MethodInfo method, object?[]? args)
+        {
+            await pending();
+            return await (Task<T>)method.Invoke(inner, args)!;
         }
     }
 }
