@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
@@ -154,51 +153,4 @@ public sealed class ConcurrentInstancesTests
         user = await store.GetUserAsync(42, CancellationToken.None),
         provider = await store.GetProviderAsync(7, CancellationToken.None),
     });
-
-    /// <summary>Forwards every call to a store, running a step of another instance before the nth call of one method.</summary>
-    public class InterleavingStore : DispatchProxy
-    {
-        private IReadModelStore inner = null!;
-        private string pausedBefore = null!;
-        private int callsUntilPause;
-        private Func<Task>? step;
-
-        public static IReadModelStore Wrap(IReadModelStore inner, string pausedBefore, int occurrence, Func<Task> step)
-        {
-            var proxy = Create<IReadModelStore, InterleavingStore>();
-            var interleaving = (InterleavingStore)(object)proxy;
-            interleaving.inner = inner;
-            interleaving.pausedBefore = pausedBefore;
-            interleaving.callsUntilPause = occurrence;
-            interleaving.step = step;
-            return proxy;
-        }
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            if (targetMethod?.Name == pausedBefore && Interlocked.Decrement(ref callsUntilPause) == 0 && Interlocked.Exchange(ref step, null) is { } pending)
-            {
-                return targetMethod.ReturnType.IsGenericType
-                    ? RunThenForwardResult.MakeGenericMethod(targetMethod.ReturnType.GetGenericArguments()).Invoke(this, [pending, targetMethod, args])
-                    : RunThenForwardAsync(pending, targetMethod, args);
-            }
-
-            return targetMethod!.Invoke(inner, args);
-        }
-
-        private static readonly MethodInfo RunThenForwardResult =
-            typeof(InterleavingStore).GetMethod(nameof(RunThenForwardResultAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
-
-        private async Task RunThenForwardAsync(Func<Task> pending, MethodInfo method, object?[]? args)
-        {
-            await pending();
-            await (Task)method.Invoke(inner, args)!;
-        }
-
-        private async Task<T> RunThenForwardResultAsync<T>(Func<Task> pending, MethodInfo method, object?[]? args)
-        {
-            await pending();
-            return await (Task<T>)method.Invoke(inner, args)!;
-        }
-    }
 }
