@@ -145,7 +145,8 @@ public sealed class Projector : IDisposable
             EntityKind.User => new FanOut { Users = [ParsePk(e.Key)] },
             EntityKind.Group => new FanOut { Users = await GetGroupMembersAsync(Guid.Parse(e.Key.Pk), cancellationToken) },
             EntityKind.Provider => new FanOut { Providers = [ParsePk(e.Key)] },
-            _ => new FanOut { Providers = ClaimedProviders(previous, e.Deleted ? null : e.State) },
+            EntityKind.Application => new FanOut { Providers = ClaimedProviders(previous, e.Deleted ? null : e.State) },
+            _ => throw new ArgumentOutOfRangeException(nameof(e), e.Key.Kind, "Not an entity kind of the contract."),
         };
         await SettleAsync(e.Key, roots, cancellationToken);
     }
