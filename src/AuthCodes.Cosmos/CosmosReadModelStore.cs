@@ -237,10 +237,11 @@ public sealed partial class CosmosReadModelStore : IReadModelStore
         boundaries.Invalidate();
     }
 
-    public async Task DeleteCodeAsync(long pk, CancellationToken cancellationToken)
+    public async Task<bool> DeleteCodeAsync(long pk, CancellationToken cancellationToken)
     {
-        await DeleteAsync(await CodesAsync(cancellationToken), Id(pk), Id(pk), "delete code", cancellationToken);
+        var deleted = await DeleteAsync(await CodesAsync(cancellationToken), Id(pk), Id(pk), "delete code", cancellationToken);
         boundaries.Invalidate();
+        return deleted;
     }
 
     // ---- Projection support --------------------------------------------------------------------
@@ -647,7 +648,8 @@ public sealed partial class CosmosReadModelStore : IReadModelStore
         }
     }
 
-    private async Task DeleteAsync(Container container, string id, string partition, string operation, CancellationToken cancellationToken)
+    /// <summary>Deletes an item; false when it was missing (404).</summary>
+    private async Task<bool> DeleteAsync(Container container, string id, string partition, string operation, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         ResponseMessage response;
@@ -671,6 +673,7 @@ public sealed partial class CosmosReadModelStore : IReadModelStore
             }
 
             Observe(operation, started, response.Diagnostics, response.Headers.RequestCharge);
+            return response.StatusCode != HttpStatusCode.NotFound;
         }
     }
 

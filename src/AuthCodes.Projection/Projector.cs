@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AuthCodes.ReadModel;
 
 namespace AuthCodes.Projection;
@@ -19,6 +20,16 @@ namespace AuthCodes.Projection;
 /// <item>Listed means joined: a code document exists exactly while the code, its user and its
 /// provider are live. Nothing is cascaded physically; a code's snapshot stays until its own
 /// delete or its expiry plus the grace period, so it is re-listed when its user or provider returns.</item>
+/// <item>Derived writes settle, since several instances run over one store: after writing, the
+/// projector derives the same items again from fresh reads and rewrites what differs, until nothing
+/// does (bounded like snapshot writes). The instance that changes an input re-derives its dependants
+/// after its own write, so the last write of every view and code document has checked its inputs
+/// after any other instance's change of them. The checking round costs, when nothing changed: for a
+/// code event its snapshot, user view and provider view (3 point reads); for a user its snapshot,
+/// one ReadMany of its groups, the codes-of-user query and one view read per distinct provider; for a
+/// provider its snapshot, the applications query, the codes-of-provider query and one view read per
+/// distinct user; group and application events that per member or provider. A code written earlier
+/// that the query no longer returns (deleted or moved meanwhile) adds one read of its snapshot.</item>
 /// </list>
 /// Events are applied one at a time per projector instance (derivations read several entities).
 /// </summary>
@@ -128,75 +139,39 @@ public sealed class Projector : IDisposable
 
     private async Task DeriveAsync(ChangeEvent e, EntityState? previous, CancellationToken cancellationToken)
     {
-        switch (e.Key.Kind)
+        var roots = e.Key.Kind switch
         {
-            case EntityKind.AuthorizationCode:
-                await SettleCodeAsync(e.Key, cancellationToken);
-                break;
-            case EntityKind.User:
-                await RefreshUserAsync(long.Parse(e.Key.Pk, System.Globalization.CultureInfo.InvariantCulture), new GroupCache(store), new ViewCache(store), cancellationToken);
-                break;
-            case EntityKind.Group:
-                await RefreshGroupMembersAsync(Guid.Parse(e.Key.Pk), cancellationToken);
-                break;
-            case EntityKind.Provider:
-                await RefreshProviderAsync(long.Parse(e.Key.Pk, System.Globalization.CultureInfo.InvariantCulture), new ViewCache(store), cancellationToken);
-                break;
-            case EntityKind.Application:
-                var providers = new SortedSet<long>();
-                foreach (var claim in new[] { previous, e.Deleted ? null : e.State }.OfType<ApplicationState>())
-                {
-                    if (claim.Provider is { } provider)
-                    {
-                        providers.Add(provider);
-                    }
-
-                    providers.UnionWith(claim.BackchannelProviders);
-                }
-
-                var views = new ViewCache(store);
-                foreach (var provider in providers)
-                {
-                    await RefreshProviderAsync(provider, views, cancellationToken);
-                }
-
-                break;
-        }
+            EntityKind.AuthorizationCode => new FanOut { Codes = [ParsePk(e.Key)] },
+            EntityKind.User => new FanOut { Users = [ParsePk(e.Key)] },
+            EntityKind.Group => new FanOut { Users = await GetGroupMembersAsync(Guid.Parse(e.Key.Pk), cancellationToken) },
+            EntityKind.Provider => new FanOut { Providers = [ParsePk(e.Key)] },
+            EntityKind.Application => new FanOut { Providers = ClaimedProviders(previous, e.Deleted ? null : e.State) },
+            _ => throw new ArgumentOutOfRangeException(nameof(e), e.Key.Kind, "Not an entity kind of the contract."),
+        };
+        await SettleAsync(e.Key, roots, cancellationToken);
     }
 
-    /// <summary>
-    /// Lists or unlists a code from its latest snapshot, then checks the snapshot did not change
-    /// meanwhile: another instance applying a newer event of the same code (a delete racing its save)
-    /// could otherwise be overwritten by this instance's older document. Costs two point reads.
-    /// </summary>
-    private async Task SettleCodeAsync(EntityKey key, CancellationToken cancellationToken)
+    private static long ParsePk(EntityKey key) => long.Parse(key.Pk, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The providers an application claimed before or claims now: their views name it.</summary>
+    private static long[] ClaimedProviders(params EntityState?[] claims)
     {
-        for (var attempt = 1; ; attempt++)
+        var providers = new SortedSet<long>();
+        foreach (var claim in claims.OfType<ApplicationState>())
         {
-            var snapshot = await store.GetSnapshotAsync(key, cancellationToken);
-            if (snapshot is { IsLive: true, State: CodeState code })
+            if (claim.Provider is { } provider)
             {
-                await RefreshCodeAsync(code, new ViewCache(store), cancellationToken);
-            }
-            else
-            {
-                await store.DeleteCodeAsync(long.Parse(key.Pk, System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+                providers.Add(provider);
             }
 
-            if ((await store.GetSnapshotAsync(key, cancellationToken))?.ETag == snapshot?.ETag)
-            {
-                return;
-            }
-
-            if (attempt >= options.MaxSnapshotWriteAttempts)
-            {
-                throw new SnapshotConflictException(key);
-            }
+            providers.UnionWith(claim.BackchannelProviders);
         }
+
+        return [.. providers];
     }
 
-    /// <summary>Members of the group and of every group below it (live children, cycle-safe) get their views and codes re-derived.</summary>
-    private async Task RefreshGroupMembersAsync(Guid groupPk, CancellationToken cancellationToken)
+    /// <summary>Members of the group and of every group below it (live children, cycle-safe).</summary>
+    private async Task<long[]> GetGroupMembersAsync(Guid groupPk, CancellationToken cancellationToken)
     {
         var affected = new HashSet<Guid> { groupPk };
         var pending = new Queue<Guid>([groupPk]);
@@ -211,70 +186,158 @@ public sealed class Projector : IDisposable
             }
         }
 
+        return [.. (await store.GetLiveUsersInGroupsAsync(affected, cancellationToken)).Select(u => u.Pk).Order()];
+    }
+
+    /// <summary>
+    /// Writes what the event changes, then settles it: a round re-derives the same items from fresh reads
+    /// and rewrites those that differ from what this event wrote, until a round writes nothing. Another
+    /// instance may change an input (a snapshot, or a view this derivation read) between this instance's
+    /// read and write; that instance re-derives everything depending on its input after its own write,
+    /// so whichever of the two writes last has checked its inputs after the other's change. After
+    /// <see cref="ProjectionOptions.MaxSnapshotWriteAttempts"/> rounds that still differ the
+    /// <see cref="SnapshotConflictException"/> propagates and the message is redelivered.
+    /// </summary>
+    private async Task SettleAsync(EntityKey subject, FanOut roots, CancellationToken cancellationToken)
+    {
+        var written = new Written();
+        for (var round = 1; await WriteChangedAsync(roots, written, cancellationToken); round++)
+        {
+            if (round > options.MaxSnapshotWriteAttempts)
+            {
+                throw new SnapshotConflictException(subject);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One round: the roots' views and the codes that depend on them, derived from fresh reads; writes
+    /// what differs from the last write of this event (everything in the first round). Returns whether it wrote.
+    /// <para>
+    /// A root's codes are those its query returns after its view is written; when a later round leaves the
+    /// view unchanged, a code the query returns only now was recorded after that write, so its own
+    /// event lists it from the current view. A code written earlier that no query returns any more was
+    /// deleted or moved to another user or provider: its snapshot is read again.
+    /// </para>
+    /// </summary>
+    private async Task<bool> WriteChangedAsync(FanOut roots, Written written, CancellationToken cancellationToken)
+    {
         var groups = new GroupCache(store);
         var views = new ViewCache(store);
-        foreach (var user in (await store.GetLiveUsersInGroupsAsync(affected, cancellationToken)).OrderBy(u => u.Pk))
+        var codes = new Dictionary<long, CodeState?>();
+        var wrote = false;
+        foreach (var userPk in roots.Users)
         {
-            await RefreshUserAsync(user.Pk, groups, views, cancellationToken);
+            var view = views.Users[userPk] = await DeriveUserAsync(userPk, groups, cancellationToken);
+            var rewritten = await WriteIfChangedAsync(
+                written.Users, userPk, view, v => store.SaveUserAsync(v, cancellationToken), () => Wrote(store.DeleteUserAsync(userPk, cancellationToken)));
+            Include(await store.GetLiveCodesOfUserAsync(userPk, cancellationToken), all: rewritten);
+            wrote |= rewritten;
+        }
+
+        foreach (var providerPk in roots.Providers)
+        {
+            var derived = await DeriveProviderAsync(providerPk, cancellationToken);
+            views.Providers[providerPk] = derived?.View;
+            var rewritten = await WriteIfChangedAsync(
+                written.Providers,
+                providerPk,
+                derived,
+                p => store.SaveProviderAsync(p.View, p.ClientSecret, cancellationToken),
+                () => Wrote(store.DeleteProviderAsync(providerPk, cancellationToken)));
+            Include(await store.GetLiveCodesOfProviderAsync(providerPk, cancellationToken), all: rewritten);
+            wrote |= rewritten;
+        }
+
+        var unseen = written.Codes.Keys.Concat(roots.Codes).Where(pk => !codes.ContainsKey(pk)).Distinct().Select(EntityKey.Code).ToArray();
+        foreach (var key in unseen)
+        {
+            codes[ParsePk(key)] = null;
+        }
+
+        foreach (var snapshot in await ReadSnapshotsAsync(unseen, cancellationToken))
+        {
+            codes[ParsePk(snapshot.Key)] = snapshot is { IsLive: true, State: CodeState code } ? code : null;
+        }
+
+        foreach (var (pk, code) in codes)
+        {
+            var document = code is null ? null : await DeriveCodeAsync(code, views, cancellationToken);
+            wrote |= await WriteIfChangedAsync(
+                written.Codes, pk, document, d => store.SaveCodeAsync(d, cancellationToken), () => store.DeleteCodeAsync(pk, cancellationToken));
+        }
+
+        return wrote;
+
+        void Include(IEnumerable<CodeState> live, bool all)
+        {
+            foreach (var code in live.Where(c => all || written.Codes.ContainsKey(c.Pk)))
+            {
+                codes[code.Pk] = code;
+            }
         }
     }
 
-    private async Task RefreshUserAsync(long userPk, GroupCache groups, ViewCache views, CancellationToken cancellationToken)
+    /// <summary>A point read for a single key (the code event's own snapshot): cheaper than a one-item ReadMany.</summary>
+    private async Task<IReadOnlyList<EntitySnapshot>> ReadSnapshotsAsync(EntityKey[] keys, CancellationToken cancellationToken) => keys switch
     {
-        var snapshot = await store.GetSnapshotAsync(EntityKey.User(userPk), cancellationToken);
-        UserView? view = null;
-        if (snapshot is { IsLive: true, State: UserState user })
-        {
-            view = await DeriveUserAsync(user, groups, cancellationToken);
-            await store.SaveUserAsync(view, cancellationToken);
-        }
-        else
-        {
-            await store.DeleteUserAsync(userPk, cancellationToken);
-        }
+        [] => [],
+        [var key] => [.. new[] { await store.GetSnapshotAsync(key, cancellationToken) }.OfType<EntitySnapshot>()],
+        _ => await store.GetSnapshotsAsync(keys, cancellationToken),
+    };
 
-        views.Users[userPk] = view;
-        foreach (var code in await store.GetLiveCodesOfUserAsync(userPk, cancellationToken))
-        {
-            await RefreshCodeAsync(code, views, cancellationToken);
-        }
-    }
-
-    private async Task RefreshProviderAsync(long providerPk, ViewCache views, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves (or, for null, deletes) a derived item unless this event last wrote an equal one. Equal means
+    /// the same JSON: the views hold lists and JSON attributes, which records compare by reference. A
+    /// delete that found nothing wrote nothing: a code its own delete event unlisted after this event
+    /// wrote it (common in a long provider fan-out, codes live a minute) costs no further round.
+    /// </summary>
+    private static async Task<bool> WriteIfChangedAsync<T>(
+        Dictionary<long, T?> written, long pk, T? derived, Func<T, Task> save, Func<Task<bool>> delete)
+        where T : class
     {
-        var snapshot = await store.GetSnapshotAsync(EntityKey.Provider(providerPk), cancellationToken);
-        ProviderView? view = null;
-        if (snapshot is { IsLive: true, State: ProviderState provider })
+        if (written.TryGetValue(pk, out var last) && JsonSerializer.Serialize(last) == JsonSerializer.Serialize(derived))
         {
-            var applications = await store.GetLiveApplicationsClaimingProviderAsync(providerPk, cancellationToken);
-            view = Derivation.ProviderView(provider, applications);
-            await store.SaveProviderAsync(view, provider.ClientSecret, cancellationToken);
-        }
-        else
-        {
-            await store.DeleteProviderAsync(providerPk, cancellationToken);
+            return false;
         }
 
-        views.Providers[providerPk] = view;
-        foreach (var code in await store.GetLiveCodesOfProviderAsync(providerPk, cancellationToken))
-        {
-            await RefreshCodeAsync(code, views, cancellationToken);
-        }
+        var wrote = derived is null ? await delete() : await Wrote(save(derived));
+        written[pk] = derived;
+        return wrote;
     }
 
-    /// <summary>Lists the code when its user and provider are live (their views exist), unlists it otherwise.</summary>
-    private async Task RefreshCodeAsync(CodeState code, ViewCache views, CancellationToken cancellationToken)
+    private static async Task<bool> Wrote(Task write)
+    {
+        await write;
+        return true;
+    }
+
+    /// <summary>The user's view from its snapshot and its groups' snapshots; null while the user is not live.</summary>
+    private async Task<UserView?> DeriveUserAsync(long userPk, GroupCache groups, CancellationToken cancellationToken) =>
+        await store.GetSnapshotAsync(EntityKey.User(userPk), cancellationToken) is { IsLive: true, State: UserState user }
+            ? await DeriveUserAsync(user, groups, cancellationToken)
+            : null;
+
+    /// <summary>The provider's view (and its secret) from its snapshot and the applications claiming it; null while the provider is not live.</summary>
+    private async Task<ProviderItem?> DeriveProviderAsync(long providerPk, CancellationToken cancellationToken)
+    {
+        if (await store.GetSnapshotAsync(EntityKey.Provider(providerPk), cancellationToken) is not { IsLive: true, State: ProviderState provider })
+        {
+            return null;
+        }
+
+        var applications = await store.GetLiveApplicationsClaimingProviderAsync(providerPk, cancellationToken);
+        return new ProviderItem(Derivation.ProviderView(provider, applications), provider.ClientSecret);
+    }
+
+    /// <summary>The code's document while its user and provider are live (their views exist); null (unlisted) otherwise.</summary>
+    private static async Task<CodeDocument?> DeriveCodeAsync(CodeState code, ViewCache views, CancellationToken cancellationToken)
     {
         var user = await views.UserAsync(code.User, cancellationToken);
         var provider = user is null ? null : await views.ProviderAsync(code.Provider, cancellationToken);
-        if (user is not null && provider is not null)
-        {
-            await store.SaveCodeAsync(new CodeDocument(code.Pk, provider, user, code.Expires, code.Expiring, code.Scope), cancellationToken);
-        }
-        else
-        {
-            await store.DeleteCodeAsync(code.Pk, cancellationToken);
-        }
+        return user is not null && provider is not null
+            ? new CodeDocument(code.Pk, provider, user, code.Expires, code.Expiring, code.Scope)
+            : null;
     }
 
     private static async Task<UserView> DeriveUserAsync(UserState user, GroupCache groups, CancellationToken cancellationToken)
@@ -320,8 +383,8 @@ public sealed class Projector : IDisposable
     }
 
     /// <summary>
-    /// User and provider views read (or just derived) once per application of an event: a fan-out
-    /// over thousands of codes shares a handful of views instead of two point reads per code.
+    /// User and provider views read (or just derived) once per settling round: a fan-out over
+    /// thousands of codes shares a handful of views instead of two point reads per code.
     /// </summary>
     private sealed class ViewCache(IReadModelStore store)
     {
@@ -336,7 +399,7 @@ public sealed class Projector : IDisposable
             Providers.TryGetValue(pk, out var view) ? view : Providers[pk] = await store.GetProviderAsync(pk, cancellationToken);
     }
 
-    /// <summary>Group snapshots read once per application of an event (a group fan-out derives many users from the same groups).</summary>
+    /// <summary>Group snapshots read once per settling round (a group fan-out derives many users from the same groups).</summary>
     private sealed class GroupCache(IReadModelStore store)
     {
         private readonly Dictionary<Guid, GroupState?> live = [];
@@ -372,5 +435,28 @@ public sealed class Projector : IDisposable
 
             return group;
         }
+    }
+
+    /// <summary>What an event re-derives: user views, provider views (each with their codes), and single codes.</summary>
+    private sealed class FanOut
+    {
+        public IReadOnlyList<long> Users { get; init; } = [];
+
+        public IReadOnlyList<long> Providers { get; init; } = [];
+
+        public IReadOnlyList<long> Codes { get; init; } = [];
+    }
+
+    /// <summary>A provider's view as stored: with its client secret, which the view itself never carries.</summary>
+    private sealed record ProviderItem(ProviderView View, string ClientSecret);
+
+    /// <summary>The last item one event wrote per key (null: deleted), which a settling round compares with.</summary>
+    private sealed class Written
+    {
+        public Dictionary<long, UserView?> Users { get; } = [];
+
+        public Dictionary<long, ProviderItem?> Providers { get; } = [];
+
+        public Dictionary<long, CodeDocument?> Codes { get; } = [];
     }
 }

@@ -169,15 +169,13 @@ public sealed class EmbeddedReadModelStore(TimeProvider? time = null) : IReadMod
         return Task.CompletedTask;
     }
 
-    public Task DeleteCodeAsync(long pk, CancellationToken cancellationToken)
+    public Task<bool> DeleteCodeAsync(long pk, CancellationToken cancellationToken)
     {
         lock (gate)
         {
             ForgetExpired();
-            codes.Remove(pk);
+            return Task.FromResult(codes.Remove(pk));
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<EntitySnapshot?> GetSnapshotAsync(EntityKey key, CancellationToken cancellationToken)

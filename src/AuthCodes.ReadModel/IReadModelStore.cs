@@ -45,7 +45,8 @@ public interface IReadModelStore
 
     Task SaveCodeAsync(CodeDocument code, CancellationToken cancellationToken);
 
-    Task DeleteCodeAsync(long pk, CancellationToken cancellationToken);
+    /// <summary>Unlists a code; false when it was not listed (the projector then knows it changed nothing).</summary>
+    Task<bool> DeleteCodeAsync(long pk, CancellationToken cancellationToken);
 
     // ---- Projection support -------------------------------------------------------------------
     // The projector keeps one snapshot per entity (state + stamp of the latest applied event, or a

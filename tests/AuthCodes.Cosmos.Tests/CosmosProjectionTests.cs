@@ -113,6 +113,25 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
         Assert.Equal(await RenderAsync(reference), await RenderAsync(first));
     }
 
+    /// <summary>
+    /// The deterministic form of one race between instances, through the SDK: a provider rename fanning
+    /// out to a code pauses before writing it while the other instance applies the code's delete.
+    /// </summary>
+    [Fact]
+    public async Task A_code_deleted_while_another_instance_fans_a_provider_rename_out_to_it_stays_unlisted()
+    {
+        var first = await CosmosReadModelStoreTests.CreateAsync(server, "projection", clock);
+        using var other = new Projector(await CosmosReadModelStoreTests.SecondStoreOnSameContainersAsync(server, first, clock), clock);
+        await ApplyAll(other, [Provider(1, "One", V), User(1, V, []), Code(1, provider: 1, user: 1, V)]);
+
+        var interleaved = InterleavingStore.Wrap(first, nameof(IReadModelStore.SaveCodeAsync), 1, () => Apply(other, Deleted(EntityKey.Code(1), V + 1)));
+        using var one = new Projector(interleaved, clock);
+        await Apply(one, Provider(1, "Renamed", V + 1));
+
+        Assert.Null(await first.GetCodeAsync(1, None));
+        Assert.Equal(0, await first.CountCodesAsync(CodeFilter.All, None));
+    }
+
     private static async Task ApplyAll(Projector projector, IEnumerable<ChangeEvent> events)
     {
         foreach (var e in events)

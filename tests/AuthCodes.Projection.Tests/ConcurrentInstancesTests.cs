@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.Text.Json;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -6,60 +6,151 @@ using static AuthCodes.Projection.Tests.Events;
 
 namespace AuthCodes.Projection.Tests;
 
-/// <summary>Two projector instances over one store, with a chosen interleaving of their store calls.</summary>
+/// <summary>
+/// Two projector instances over one store, with a chosen interleaving of their store calls: the
+/// interrupted instance pauses before a store write while the other applies a racing event from start
+/// to end. The store must end as one projector applying every event in sequence leaves it.
+/// </summary>
 public sealed class ConcurrentInstancesTests
 {
+    private static readonly Guid Staff = Guid.Parse("1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed");
+    private readonly FakeTimeProvider time = new(Sample.Now);
+    private readonly ChangeEventParser parser = new(Source);
+
     [Fact]
     public async Task A_code_saved_by_one_instance_while_another_applies_its_delete_stays_unlisted()
     {
-        var time = new FakeTimeProvider(Sample.Now);
-        var store = new EmbeddedReadModelStore(time);
-        using var other = new Projector(store, time);
-        var parser = new ChangeEventParser(Source);
-        async Task ApplyAsync(Projector projector, string json) =>
-            await projector.ApplyAsync(parser.Parse(BinaryData.FromString(json)), CancellationToken.None);
-        await ApplyAsync(other, Provider(7, V));
-        await ApplyAsync(other, User(42, V));
-
-        // Instance one has written the code's snapshot and is about to write its list document when
-        // instance two applies the code's delete from start to end.
-        var interleaved = InterleavingStore.Wrap(store, beforeFirstCodeSave: () => ApplyAsync(other, Deleted("authorization_code", "1", V + 1)));
-        using var one = new Projector(interleaved, time);
-        await ApplyAsync(one, Code(1, V, 7, 42));
+        var store = await RaceAsync(
+            seed: [Provider(7, V), User(42, V)],
+            interrupted: Code(1, V, 7, 42),
+            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            racing: Deleted("authorization_code", "1", V + 1));
 
         Assert.Null(await store.GetCodeAsync(1, CancellationToken.None));
         Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
-    /// <summary>Forwards every call to a store, running a step of another instance before the first code document save.</summary>
-    public class InterleavingStore : DispatchProxy
+    [Fact]
+    public async Task A_code_deleted_while_a_user_change_fans_out_to_it_stays_unlisted()
     {
-        private IReadModelStore inner = null!;
-        private Func<Task>? beforeFirstCodeSave;
+        var store = await RaceAsync(
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: User(42, V + 1, username: "renamed"),
+            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            racing: Deleted("authorization_code", "1", V + 1));
 
-        public static IReadModelStore Wrap(IReadModelStore inner, Func<Task> beforeFirstCodeSave)
-        {
-            var proxy = Create<IReadModelStore, InterleavingStore>();
-            var interleaving = (InterleavingStore)(object)proxy;
-            interleaving.inner = inner;
-            interleaving.beforeFirstCodeSave = beforeFirstCodeSave;
-            return proxy;
-        }
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            if (targetMethod?.Name == nameof(IReadModelStore.SaveCodeAsync) && Interlocked.Exchange(ref beforeFirstCodeSave, null) is { } step)
-            {
-                return RunThenSaveAsync(step, targetMethod, args);
-            }
-
-            return targetMethod!.Invoke(inner, args);
-        }
-
-        private async Task RunThenSaveAsync(Func<Task> step, MethodInfo save, object?[]? args)
-        {
-            await step();
-            await (Task)save.Invoke(inner, args)!;
-        }
+        Assert.Null(await store.GetCodeAsync(1, CancellationToken.None));
+        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_code_deleted_while_a_provider_change_fans_out_to_it_stays_unlisted()
+    {
+        var store = await RaceAsync(
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            racing: Deleted("authorization_code", "1", V + 1));
+
+        Assert.Null(await store.GetCodeAsync(1, CancellationToken.None));
+        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_user_rename_and_a_provider_rename_fanning_out_to_one_code_both_reach_it()
+    {
+        // The user fan-out has read the old provider view when the provider fan-out runs completely.
+        var store = await RaceAsync(
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: User(42, V + 1, username: "renamed"),
+            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            racing: Provider(7, V + 1, name: "Renamed"));
+
+        var code = await store.GetCodeAsync(1, CancellationToken.None);
+        Assert.Equal(("renamed", "Renamed"), (code?.User.Username, code?.Provider.Name));
+    }
+
+    [Fact]
+    public async Task A_group_change_racing_a_change_of_its_member_reaches_the_members_view_and_codes()
+    {
+        // The user change has derived its view from the old group when the group change runs completely.
+        var store = await RaceAsync(
+            seed: [Group(Staff, V, "staff"), Provider(7, V), User(42, V, groups: [Staff]), Code(1, V, 7, 42)],
+            interrupted: User(42, V + 1, username: "renamed", groups: [Staff]),
+            pausedBefore: nameof(IReadModelStore.SaveUserAsync),
+            racing: Group(Staff, V + 1, "staff renamed", isSuperuser: true));
+
+        var code = await store.GetCodeAsync(1, CancellationToken.None);
+        Assert.Equal(("renamed", "staff renamed", true), (code?.User.Username, code?.User.GroupsObj.Single().Name, code?.User.IsSuperuser));
+    }
+
+    [Fact]
+    public async Task A_user_rename_racing_the_save_of_one_of_its_codes_reaches_the_code()
+    {
+        // The code's instance has read the old user view when the user's fan-out runs completely.
+        var store = await RaceAsync(
+            seed: [Provider(7, V), User(42, V)],
+            interrupted: Code(1, V, 7, 42),
+            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            racing: User(42, V + 1, username: "renamed"));
+
+        Assert.Equal("renamed", (await store.GetCodeAsync(1, CancellationToken.None))?.User.Username);
+    }
+
+    [Fact]
+    public async Task A_fan_out_needs_no_further_round_for_a_code_that_its_own_delete_unlisted_after_the_fan_out_wrote_it()
+    {
+        // The delete runs between the provider fan-out's write of the code and its checking round, and
+        // no round beyond the first may write: the checking round finds the code unlisted already.
+        var store = await RaceAsync(
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IReadModelStore.GetLiveCodesOfProviderAsync),
+            racing: Deleted("authorization_code", "1", V + 1),
+            occurrence: 2,
+            options: new ProjectionOptions { MaxSnapshotWriteAttempts = 1 });
+
+        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Seeds a store, then applies <paramref name="interrupted"/> on one instance (with <paramref name="options"/>),
+    /// which pauses before its <paramref name="occurrence"/>th <paramref name="pausedBefore"/> call while another
+    /// instance applies <paramref name="racing"/>. Asserts the store then holds what applying every event in
+    /// sequence gives, and returns it for the test's own expectation.
+    /// </summary>
+    private async Task<EmbeddedReadModelStore> RaceAsync(
+        string[] seed, string interrupted, string pausedBefore, string racing, int occurrence = 1, ProjectionOptions? options = null)
+    {
+        var store = new EmbeddedReadModelStore(time);
+        using var other = new Projector(store, time);
+        foreach (var json in seed)
+        {
+            await ApplyAsync(other, json);
+        }
+
+        using var one = new Projector(InterleavingStore.Wrap(store, pausedBefore, occurrence, () => ApplyAsync(other, racing)), time, options);
+        await ApplyAsync(one, interrupted);
+
+        var sequential = new EmbeddedReadModelStore(time);
+        using var alone = new Projector(sequential, time);
+        foreach (var json in seed.Append(interrupted).Append(racing))
+        {
+            await ApplyAsync(alone, json);
+        }
+
+        Assert.Equal(await RenderAsync(sequential), await RenderAsync(store));
+        return store;
+    }
+
+    private async Task ApplyAsync(Projector projector, string json) =>
+        Assert.Equal(OutcomeKind.Applied, (await projector.ApplyAsync(parser.Parse(BinaryData.FromString(json)), CancellationToken.None)).Kind);
+
+    /// <summary>The derived read model as data: every listed code whole, and the views of the user and provider the tests use.</summary>
+    private static async Task<string> RenderAsync(EmbeddedReadModelStore store) => JsonSerializer.Serialize(new
+    {
+        listed = await store.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 100, CancellationToken.None),
+        user = await store.GetUserAsync(42, CancellationToken.None),
+        provider = await store.GetProviderAsync(7, CancellationToken.None),
+    });
 }

@@ -155,6 +155,23 @@ public sealed class ProjectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Derived_writes_whose_inputs_keep_changing_are_redone_a_bounded_number_of_times_and_then_surface_as_a_transient_failure()
+    {
+        var store = Substitute.For<IReadModelStore>();
+        var parsed = h.Parser.Parse(BinaryData.FromString(Code(1, V, 7, 42)));
+        store.GetSnapshotAsync(EntityKey.Code(1), Arg.Any<CancellationToken>())
+            .Returns(null, new EntitySnapshot(EntityKey.Code(1), parsed.Event!.Stamp, parsed.Event.State, ETag: "\"1\""));
+        store.TryWriteSnapshotAsync(default!, default, default).ReturnsForAnyArgs(true);
+        store.GetUserAsync(42, Arg.Any<CancellationToken>()).Returns(Sample.User(42));
+        var renames = 0;
+        store.GetProviderAsync(7, Arg.Any<CancellationToken>()).Returns(_ => Sample.Provider(7, $"Renamed {++renames}")); // another instance renames it each time
+        using var projector = new Projector(store, h.Time, new ProjectionOptions { MaxSnapshotWriteAttempts = 3 });
+
+        await Assert.ThrowsAsync<SnapshotConflictException>(() => projector.ApplyAsync(parsed, default));
+        await store.ReceivedWithAnyArgs(4).SaveCodeAsync(default!, default); // the first write, then one per check that found a change
+    }
+
+    [Fact]
     public async Task Groups_are_derived_with_num_pk_parent_name_and_only_live_groups_in_event_order()
     {
         await h.SendAllAsync(
