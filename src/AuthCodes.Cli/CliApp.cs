@@ -13,7 +13,7 @@ public sealed class CliApp(CliContext context)
 {
     private readonly Option<string?> source = new("--source")
     {
-        Description = "The CloudEvents source the read model accepts (its Events:Source). validate/publish: check it (default: any source). backfill/sync: write it (default: the authentik URL).",
+        Description = "The CloudEvents source the read model accepts (its Events:Source). validate/publish: check it (default: any source). backfill/sync/rebuild: write it (default: the authentik URL).",
     };
 
     private readonly Option<string?> to = new("--to") { Description = "servicebus, or a local host's base URL (http://127.0.0.1:7071) to post to its /api/events." };
