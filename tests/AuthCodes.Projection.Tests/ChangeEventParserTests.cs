@@ -94,6 +94,96 @@ public sealed class ChangeEventParserTests
         Assert.Contains(expected, Reason(json.ToJsonString()), StringComparison.Ordinal);
     }
 
+    private const string ExtensionValueTypes = "Attribute values must be of type string, bool, byte, int, Uri, DateTime, or DateTimeOffset.";
+
+    /// <summary>A user event with <paramref name="attribute"/> set to <paramref name="value"/> (raw JSON), added last if it is new.</summary>
+    private static string UserWith(string attribute, string value)
+    {
+        var json = JsonNode.Parse(User(42, V))!;
+        json[attribute] = JsonNode.Parse(value);
+        return json.ToJsonString();
+    }
+
+    [Theory]
+    [InlineData("time", "5", "Not a valid CloudEvent: The requested operation requires an element of type 'String', but the target element has type 'Number'.")]
+    [InlineData("time", "{}", "Not a valid CloudEvent: The requested operation requires an element of type 'String', but the target element has type 'Object'.")]
+    [InlineData("time", "\"yesterday\"", "Not a valid CloudEvent: One of the identified items was in an invalid format.")]
+    [InlineData("dataschema", "5", "Not a valid CloudEvent: The requested operation requires an element of type 'String', but the target element has type 'Number'.")]
+    [InlineData("datacontenttype", "true", "Not a valid CloudEvent: The requested operation requires an element of type 'String', but the target element has type 'True'.")]
+    [InlineData("datacontenttype", "\"\"", "datacontenttype must be application/json, not ''.")]
+    [InlineData("data_base64", "[]", "Not a valid CloudEvent: The requested operation requires an element of type 'String', but the target element has type 'Array'.")]
+    [InlineData("data_base64", "\"!!\"", "Not a valid CloudEvent: One of the identified items was in an invalid format.")]
+    [InlineData("data_base64", "\"aGVsbG8=\"", "data must be JSON (data_base64 is not accepted).")]
+    [InlineData("data_base64", "null", "data must be JSON (data_base64 is not accepted).")]
+    public void Rejects_envelope_attributes_of_the_wrong_type_or_format_with_the_cloud_events_reason(string attribute, string value, string expected)
+    {
+        Assert.Equal(expected, Reason(UserWith(attribute, value)));
+    }
+
+    [Theory]
+    [InlineData("MyExt", "\"x\"", "Not a valid CloudEvent: Invalid character in extension attribute name: 'M'. CloudEvent attribute names must consist of lower-case letters ('a' to 'z') or digits ('0' to '9') from the ASCII character set. (Parameter 'name')")]
+    [InlineData("trace_id", "\"x\"", "Not a valid CloudEvent: Invalid character in extension attribute name: '_'. CloudEvent attribute names must consist of lower-case letters ('a' to 'z') or digits ('0' to '9') from the ASCII character set. (Parameter 'name')")]
+    [InlineData("", "\"x\"", "Not a valid CloudEvent: Value cannot be an empty string. (Parameter 'name')")]
+    [InlineData("Trace", "null", "Not a valid CloudEvent: Value cannot be null. (Parameter 'value')")]
+    [InlineData("traceid", "2147483648", "Not a valid CloudEvent: Values of type System.Int64 are not supported. " + ExtensionValueTypes)]
+    [InlineData("traceid", "1.5", "Not a valid CloudEvent: Values of type System.Double are not supported. " + ExtensionValueTypes)]
+    [InlineData("traceid", "{\"a\":1}", "Not a valid CloudEvent: Values of type System.Collections.Generic.Dictionary`2[System.String,System.Object] are not supported. " + ExtensionValueTypes)]
+    [InlineData("traceid", "[1]", "Not a valid CloudEvent: Values of type System.Object[] are not supported. " + ExtensionValueTypes)]
+    public void Rejects_an_extension_attribute_with_an_invalid_name_or_value_with_the_cloud_events_reason(string name, string value, string expected)
+    {
+        Assert.Equal(expected, Reason(UserWith(name, value)));
+    }
+
+    [Theory]
+    [InlineData("traceid", "\"x\"")]
+    [InlineData("traceid", "-2147483648")]
+    [InlineData("traceid", "true")]
+    [InlineData("time", "null")]
+    [InlineData("dataschema", "null")]
+    [InlineData("dataschema", "\"urn:authcodes:events:v1\"")]
+    [InlineData("datacontenttype", "null")]
+    [InlineData("datacontenttype", "\"application/json; charset=utf-8\"")]
+    public void Accepts_optional_and_extension_attributes_of_the_cloud_events_types(string attribute, string value)
+    {
+        var parsed = Parse(UserWith(attribute, value));
+
+        Assert.True(parsed.IsValid, parsed.Rejection?.Reason);
+    }
+
+    [Theory]
+    [InlineData("\"2024-09-13T14:05:42.243Z\"", "2024-09-13T14:05:42.2430000+00:00")]
+    [InlineData("\"2024-09-13T16:05:42+02:00\"", "2024-09-13T16:05:42.0000000+02:00")]
+    [InlineData("\"2024-09-13\"", "2024-09-13T00:00:00.0000000+00:00")]
+    public void Reads_time_in_the_formats_the_cloud_events_reader_accepts(string time, string expected)
+    {
+        Assert.Equal(expected, Parse(UserWith("time", time)).Event!.Time!.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Reports_the_first_invalid_attribute_in_document_order_before_source_and_type_rules()
+    {
+        var json = JsonNode.Parse(User(42, V))!;
+        json["source"] = "https://other.example.com/";
+        json["type"] = "io.goauthentik.flow.saved";
+        json["time"] = 5;
+        json["BadName"] = "x";
+
+        Assert.Equal(
+            "Not a valid CloudEvent: The requested operation requires an element of type 'String', but the target element has type 'Number'.",
+            Reason(json.ToJsonString()));
+    }
+
+    [Theory]
+    [InlineData("not json", "The body is not valid JSON ('not json' is an invalid JSON literal. Expected the literal 'null'. LineNumber: 0 | BytePositionInLine: 1.).")]
+    [InlineData("", "The body is not valid JSON (The input does not contain any JSON tokens. Expected the input to start with a valid JSON token, when isFinalBlock is true. LineNumber: 0 | BytePositionInLine: 0.).")]
+    [InlineData("{\"id\":\"x\"", "The body is not valid JSON (Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed. LineNumber: 0 | BytePositionInLine: 9.).")]
+    [InlineData("{} x", "The body is not valid JSON ('x' is invalid after a single JSON value. Expected end of data. LineNumber: 0 | BytePositionInLine: 3.).")]
+    public void Rejects_malformed_json_with_the_readers_position(string body, string expected)
+    {
+        Assert.Equal(expected, Reason(body));
+        Assert.Equal(expected, Assert.Single(parser.ParseBatch(BinaryData.FromString(body))).Rejection!.Reason);
+    }
+
     [Fact]
     public void Rejects_a_missing_entityversion()
     {
