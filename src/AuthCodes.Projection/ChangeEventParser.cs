@@ -31,6 +31,9 @@ public sealed class ChangeEventParser
         ["application"] = EntityKind.Application,
     };
 
+    /// <summary>A duplicate property is refused at parse time: which of the two values would win is the reader's accident.</summary>
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     private readonly string? acceptedSource;
 
     /// <param name="acceptedSource">The one <c>source</c> accepted (ordinal comparison); null accepts any source.</param>
@@ -44,7 +47,7 @@ public sealed class ChangeEventParser
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(body.ToMemory().Span);
+            root = JsonNode.Parse(body.ToMemory().Span, documentOptions: StrictJson);
         }
         catch (JsonException exception)
         {
@@ -60,7 +63,7 @@ public sealed class ChangeEventParser
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(body.ToMemory().Span);
+            root = JsonNode.Parse(body.ToMemory().Span, documentOptions: StrictJson);
         }
         catch (JsonException exception)
         {
@@ -76,6 +79,20 @@ public sealed class ChangeEventParser
     }
 
     private ParsedEvent Parse(JsonObject root)
+    {
+        try
+        {
+            return ParseOrReject(root);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // System.Text.Json reads strings lazily: a lone surrogate escape (valid JSON, not valid
+            // text) throws on first read, wherever it is. Nothing of this body can be recorded safely.
+            return Reject(null, $"The body holds text that cannot be read ({FirstLine(exception.Message)}).");
+        }
+    }
+
+    private ParsedEvent ParseOrReject(JsonObject root)
     {
         try
         {
@@ -170,7 +187,9 @@ public sealed class ChangeEventParser
             throw new ContractViolation($"subject '{subject}' does not match data.pk.");
         }
 
-        return new ChangeEvent(cloudEvent.Id, cloudEvent.Source, type, subject, key, deleted, version, cloudEvent.Time, state);
+        // CloudEvent stamps a missing time with the moment of parsing, which would read as zero lag.
+        var time = root["time"] is null ? null : cloudEvent.Time;
+        return new ChangeEvent(cloudEvent.Id, cloudEvent.Source, type, subject, key, deleted, version, time, state);
     }
 
     private static JsonObject AsObject(JsonNode? data) =>

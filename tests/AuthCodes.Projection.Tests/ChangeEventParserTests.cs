@@ -184,6 +184,49 @@ public sealed class ChangeEventParserTests
         Assert.Equal(expected, Assert.Single(parser.ParseBatch(BinaryData.FromString(body))).Rejection!.Reason);
     }
 
+    [Theory]
+    [InlineData("\"id\":\"e-1\",", "\"id\":\"e-1\",\"id\":\"e-2\",")]
+    [InlineData("\"username\":", "\"username\":\"first\",\"username\":")]
+    public void Rejects_a_duplicate_property_name_instead_of_throwing(string find, string replace)
+    {
+        var json = User(42, V, id: "e-1");
+        Assert.Contains(find, json, StringComparison.Ordinal);
+        var duplicated = json.Replace(find, replace, StringComparison.Ordinal);
+
+        var reason = Reason(duplicated);
+
+        Assert.StartsWith("The body is not valid JSON (Duplicate property", reason, StringComparison.Ordinal);
+        Assert.StartsWith("The body is not valid JSON (Duplicate property", Assert.Single(parser.ParseBatch(BinaryData.FromString("[" + duplicated + "]"))).Rejection!.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"id\":\"e-1\"", "\"id\":\"e-\\ud800\"", "Cannot read incomplete UTF-16 JSON text as string with missing low surrogate.")]
+    [InlineData("\"username\":\"user42\"", "\"username\":\"user\\udfff\"", "Cannot read invalid UTF-16 JSON text as string. Invalid surrogate value: '0xDFFF'.")]
+    public void Rejects_text_that_is_not_valid_UTF16_instead_of_throwing(string find, string replace, string readerMessage)
+    {
+        var json = User(42, V, id: "e-1");
+        Assert.Contains(find, json, StringComparison.Ordinal);
+
+        var parsed = Parse(json.Replace(find, replace, StringComparison.Ordinal));
+
+        Assert.False(parsed.IsValid);
+        Assert.Equal($"The body holds text that cannot be read ({readerMessage}).", parsed.Rejection!.Reason);
+        Assert.Null(parsed.Rejection.SanitizedBody);
+    }
+
+    [Fact]
+    public void An_event_without_time_has_no_time_rather_than_the_moment_it_was_parsed()
+    {
+        var json = JsonNode.Parse(User(42, V))!.AsObject();
+        json.Remove("time");
+
+        var parsed = Parse(json.ToJsonString());
+
+        Assert.True(parsed.IsValid, parsed.Rejection?.Reason);
+        Assert.Null(parsed.Event!.Time);
+        Assert.Equal(new DateTimeOffset(2024, 9, 13, 14, 5, 42, 243, TimeSpan.Zero), Parse(User(42, V)).Event!.Time);
+    }
+
     [Fact]
     public void Rejects_a_missing_entityversion()
     {
