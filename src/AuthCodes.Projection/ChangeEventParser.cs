@@ -12,7 +12,7 @@ namespace AuthCodes.Projection;
 /// <see cref="CloudEvent"/>; the <c>entityversion</c> extension and <c>data</c> are validated here,
 /// per the contract. Reasons never quote <c>data</c>, so no secret reaches a log through them.
 /// </summary>
-public sealed class ChangeEventParser
+public sealed partial class ChangeEventParser
 {
     public const string TypePrefix = "io.goauthentik.";
 
@@ -51,7 +51,7 @@ public sealed class ChangeEventParser
         }
         catch (JsonException exception)
         {
-            return Reject(null, $"The body is not valid JSON ({FirstLine(exception.Message)}).");
+            return Reject(null, NotValidJson(exception));
         }
 
         return root is JsonObject obj ? Parse(obj) : Reject(null, "A CloudEvent in structured mode must be a JSON object.");
@@ -67,7 +67,7 @@ public sealed class ChangeEventParser
         }
         catch (JsonException exception)
         {
-            return [Reject(null, $"The body is not valid JSON ({FirstLine(exception.Message)}).")];
+            return [Reject(null, NotValidJson(exception))];
         }
 
         if (root is not JsonArray array)
@@ -245,26 +245,67 @@ public sealed class ChangeEventParser
             ? text
             : throw new ContractViolation($"{name} is required and must be a non-empty string.");
 
-    /// <summary>The event JSON with every secret field removed from <c>data</c>.</summary>
+    /// <summary>
+    /// The event JSON as a rejection record keeps it: every property named like a secret removed at
+    /// any depth, whatever its spelling (<c>Code</c>, <c>clientSecret</c>, <c>SESSION-ID</c>), since a
+    /// rejected event is exactly the one whose publisher may not have followed the contract.
+    /// </summary>
     private static string Sanitized(JsonObject root)
     {
         var copy = (JsonObject)root.DeepClone();
-        if (copy["data"] is JsonObject data)
-        {
-            foreach (var secret in SecretFields)
-            {
-                data.Remove(secret);
-            }
-        }
-
+        RemoveSecrets(copy);
         return copy.ToJsonString();
     }
+
+    private static void RemoveSecrets(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Select(p => p.Key).Where(IsSecretName).ToList())
+                {
+                    obj.Remove(name);
+                }
+
+                foreach (var (_, value) in obj)
+                {
+                    RemoveSecrets(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    RemoveSecrets(item);
+                }
+
+                break;
+        }
+    }
+
+    private static readonly HashSet<string> NormalizedSecretNames = [.. SecretFields.Select(Normalized)];
+
+    private static bool IsSecretName(string name) => NormalizedSecretNames.Contains(Normalized(name));
+
+    /// <summary>Letters only, lower case: <c>client_secret</c>, <c>ClientSecret</c> and <c>CLIENT-SECRET</c> are one name.</summary>
+    private static string Normalized(string name) => string.Concat(name.Where(char.IsAsciiLetter)).ToLowerInvariant();
 
     private static ParsedEvent Reject(JsonObject? root, string reason) => ParsedEvent.Rejected(new EventRejection(
         EnvelopeText(root, "id"), EnvelopeText(root, "type"), EnvelopeText(root, "subject"), reason, root is null ? null : Sanitized(root)));
 
     private static string? EnvelopeText(JsonObject? root, string name) =>
         root?[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? (string?)value : null;
+
+    /// <summary>
+    /// The reader's complaint without the input it quotes (<c>'tru{e,"code":"…' is an invalid JSON
+    /// literal</c>): that text may hold a secret, and reasons are logged and kept. Its position stays.
+    /// </summary>
+    private static string NotValidJson(JsonException exception) =>
+        $"The body is not valid JSON ({QuotedInput().Replace(FirstLine(exception.Message), "the input $1", 1)}).";
+
+    /// <summary>The reader's messages that quote input start with it: <c>'…' is …</c>; the last <c>' is </c> ends the quote.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^'.*' (is )", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex QuotedInput();
 
     private static string FirstLine(string message)
     {

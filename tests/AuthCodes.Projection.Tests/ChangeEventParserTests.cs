@@ -174,11 +174,12 @@ public sealed class ChangeEventParserTests
     }
 
     [Theory]
-    [InlineData("not json", "The body is not valid JSON ('not json' is an invalid JSON literal. Expected the literal 'null'. LineNumber: 0 | BytePositionInLine: 1.).")]
+    [InlineData("not json", "The body is not valid JSON (the input is an invalid JSON literal. Expected the literal 'null'. LineNumber: 0 | BytePositionInLine: 1.).")]
     [InlineData("", "The body is not valid JSON (The input does not contain any JSON tokens. Expected the input to start with a valid JSON token, when isFinalBlock is true. LineNumber: 0 | BytePositionInLine: 0.).")]
     [InlineData("{\"id\":\"x\"", "The body is not valid JSON (Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed. LineNumber: 0 | BytePositionInLine: 9.).")]
-    [InlineData("{} x", "The body is not valid JSON ('x' is invalid after a single JSON value. Expected end of data. LineNumber: 0 | BytePositionInLine: 3.).")]
-    public void Rejects_malformed_json_with_the_readers_position(string body, string expected)
+    [InlineData("{} x", "The body is not valid JSON (the input is invalid after a single JSON value. Expected end of data. LineNumber: 0 | BytePositionInLine: 3.).")]
+    [InlineData("{\"data\":{\"code\":tru{e,\"nonce\":\"n-1\"}}", "The body is not valid JSON (the input is an invalid JSON literal. Expected the literal 'true'. LineNumber: 0 | BytePositionInLine: 19.).")]
+    public void Rejects_malformed_json_with_the_readers_position_but_not_the_input_it_quotes(string body, string expected)
     {
         Assert.Equal(expected, Reason(body));
         Assert.Equal(expected, Assert.Single(parser.ParseBatch(BinaryData.FromString(body))).Rejection!.Reason);
@@ -212,6 +213,31 @@ public sealed class ChangeEventParserTests
         Assert.False(parsed.IsValid);
         Assert.Equal($"The body holds text that cannot be read ({readerMessage}).", parsed.Rejection!.Reason);
         Assert.Null(parsed.Rejection.SanitizedBody);
+    }
+
+    [Fact]
+    public void A_rejected_event_keeps_no_secret_under_any_spelling_or_depth_of_its_name()
+    {
+        var data = Events.CodeData(9001, 1, 42);
+        data["pk"] = "not-a-number";
+        data["Code"] = "secret-1";
+        data["NONCE"] = "secret-2";
+        data["clientSecret"] = "secret-3";
+        data["code$"] = "secret-4";
+        data["provider_obj"] = new JsonObject { ["pk"] = 1, ["client_secret"] = "secret-5", ["Session-Id"] = "secret-6" };
+        data["access_code_validity"] = "minutes=1";
+        var envelope = JsonNode.Parse(Events.Envelope("authorization_code", "saved", "9001", V, data))!.AsObject();
+        envelope["code"] = "secret-7";
+
+        var rejection = Parse(envelope.ToJsonString()).Rejection!;
+
+        Assert.Equal("data.pk must be an integer.", rejection.Reason);
+        var kept = JsonNode.Parse(rejection.SanitizedBody!)!.AsObject();
+        Assert.DoesNotContain("secret-", rejection.SanitizedBody, StringComparison.Ordinal);
+        Assert.Equal(
+            """{"pk":"not-a-number","provider":1,"user":42,"expires":"2024-09-13T14:15:42.2430000\u002B00:00","expiring":true,"scope":["openid","profile"],"provider_obj":{"pk":1},"access_code_validity":"minutes=1"}""",
+            kept["data"]!.ToJsonString());
+        Assert.False(kept.ContainsKey("code"));
     }
 
     [Fact]
