@@ -89,8 +89,8 @@ internal sealed class RebuildTarget : IAsyncDisposable
 
 /// <summary>
 /// Applies events straight through the intake, one at a time, instead of sending them: applied or
-/// ignored counts as sent, a rejection is reported with its reason. A store failure (after the
-/// Cosmos SDK's own retries) stops the run: that event failed, the rest were not sent.
+/// ignored counts as sent, a rejection is reported with its reason. Any other failure stops the
+/// run: that event failed, the rest were not sent.
 /// </summary>
 internal sealed class ProjectingSink(ChangeEventIntake intake, TextWriter progress) : IChangeEventSink
 {
@@ -114,8 +114,10 @@ internal sealed class ProjectingSink(ChangeEventIntake intake, TextWriter progre
                     ? new PublishResult(e, PublishStatus.Rejected, outcome.Reason)
                     : new PublishResult(e, PublishStatus.Sent, outcome.Kind.ToString().ToLowerInvariant()));
             }
-            catch (Exception exception) when (exception is CosmosException or SnapshotConflictException or HttpRequestException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                // Cosmos refusing or failing (after the SDK's retries), a conflict that outlasted the
+                // projector's attempts, an expired sign-in: each is reported as this event's failure.
                 results.Add(new PublishResult(e, PublishStatus.Failed, PublishResult.OneLine(exception)));
             }
 
