@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using AuthCodes.Cosmos;
 using AuthCodes.Projection;
 using AuthCodes.Publishing;
-using AuthCodes.ReadModel;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
