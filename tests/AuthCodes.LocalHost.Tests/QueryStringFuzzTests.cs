@@ -43,16 +43,9 @@ public sealed class QueryStringFuzzTests : IDisposable
 
     private readonly ApiHarness harness = new(SeededStore.CreateAsync().GetAwaiter().GetResult());
 
-    private static int Cases => int.TryParse(Environment.GetEnvironmentVariable("FUZZ_CASES"), CultureInfo.InvariantCulture, out var cases) && cases > 0
-        ? cases
-        : DefaultCases;
+    private static int Cases => FuzzRun.Cases(DefaultCases);
 
-    private static int Seed => Environment.GetEnvironmentVariable("FUZZ_SEED") switch
-    {
-        null or "" => DefaultSeed,
-        "random" => Random.Shared.Next(),
-        var text => int.Parse(text, CultureInfo.InvariantCulture),
-    };
+    private static int Seed => FuzzRun.Seed(DefaultSeed);
 
     public void Dispose() => harness.Dispose();
 

@@ -38,16 +38,9 @@ public sealed class ChangeEventFuzzTests : IDisposable
 
     public void Dispose() => projector.Dispose();
 
-    private static int Cases => int.TryParse(Environment.GetEnvironmentVariable("FUZZ_CASES"), CultureInfo.InvariantCulture, out var cases) && cases > 0
-        ? cases
-        : DefaultCases;
+    private static int Cases => FuzzRun.Cases(DefaultCases);
 
-    private static int Seed => Environment.GetEnvironmentVariable("FUZZ_SEED") switch
-    {
-        null or "" => DefaultSeed,
-        "random" => Random.Shared.Next(),
-        var text => int.Parse(text, CultureInfo.InvariantCulture),
-    };
+    private static int Seed => FuzzRun.Seed(DefaultSeed);
 
     [Fact]
     public async Task Hostile_bodies_end_as_outcomes_without_exceptions_or_leaked_secrets()
@@ -65,8 +58,7 @@ public sealed class ChangeEventFuzzTests : IDisposable
             }
             catch (Exception exception)
             {
-                Assert.Fail($"case {i} threw {exception.GetType().Name}: {exception.Message}\nbody: {body}\nReplay with FUZZ_SEED={seed} FUZZ_CASES={i + 1}.");
-                throw;
+                throw new InvalidOperationException($"case {i} threw; replay with FUZZ_SEED={seed} FUZZ_CASES={i + 1}; body: {body}", exception);
             }
 
             kinds[outcome.Kind] = kinds.GetValueOrDefault(outcome.Kind) + 1;
