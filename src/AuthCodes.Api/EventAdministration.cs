@@ -54,7 +54,7 @@ public sealed class EventAdministration(ChangeEventIntake intake, IReadModelStor
         writer.WriteStartObject();
         foreach (var kind in Enum.GetValues<OutcomeKind>())
         {
-            writer.WriteNumber(kind.ToString().ToLowerInvariant(), outcomes.Count(o => o.Kind == kind));
+            writer.WriteNumber(kind.Name(), outcomes.Count(o => o.Kind == kind));
         }
 
         writer.WriteStartArray("outcomes");
@@ -65,7 +65,7 @@ public sealed class EventAdministration(ChangeEventIntake intake, IReadModelStor
             writer.WriteString("type", outcome.Type);
             writer.WriteString("subject", outcome.Subject);
             writer.WriteString("version", outcome.Version?.ToString(CultureInfo.InvariantCulture));
-            writer.WriteString("outcome", outcome.Kind.ToString().ToLowerInvariant());
+            writer.WriteString("outcome", outcome.Kind.Name());
             writer.WriteString("reason", outcome.Reason);
             writer.WriteEndObject();
         }

@@ -14,11 +14,11 @@ public sealed partial class CliApp(CliContext context)
         Description = "The CloudEvents source the read model accepts (its Events:Source). validate/publish: check it (default: any source). backfill/sync/rebuild: write it (default: the authentik URL).",
     };
 
-    private readonly Option<string?> to = new("--to") { Description = "servicebus, or a local host's base URL (http://127.0.0.1:7071) to post to its /api/events." };
+    private readonly Option<string?> to = new("--to") { Description = $"servicebus, or a local host's base URL (http://127.0.0.1:7071) to post to its {EventIntake.Route}." };
     private readonly Option<string?> @namespace = new("--namespace") { Description = "Service Bus namespace (e.g. my-ns.servicebus.windows.net), with the ambient Azure identity (DefaultAzureCredential)." };
     private readonly Option<string?> connectionString = new("--connection-string") { Description = $"Service Bus connection string (better: the {SinkSettings.ConnectionStringVariable} environment variable)." };
     private readonly Option<string?> topic = new("--topic") { Description = "Service Bus topic." };
-    private readonly Option<string?> intakeKey = new("--intake-key") { Description = "X-Intake-Key for a local host outside Development/loopback." };
+    private readonly Option<string?> intakeKey = new("--intake-key") { Description = $"{EventIntake.KeyHeader} for a local host outside Development/loopback." };
     private readonly Option<string?> @out = new("--out") { Description = "Append the events to this JSON Lines file instead of sending them (publish it later with `authcodes publish`)." };
 
     private readonly Option<string> authentik = new("--authentik") { Description = "authentik's base URL, e.g. https://auth.example.com/", Required = true };

@@ -111,7 +111,7 @@ internal sealed class ProjectingSink(ChangeEventIntake intake, TextWriter progre
                 var outcome = await intake.HandleAsync(BinaryData.FromString(e.Json), cancellationToken);
                 results.Add(outcome.Kind == OutcomeKind.Rejected
                     ? new PublishResult(e, PublishStatus.Rejected, outcome.Reason)
-                    : new PublishResult(e, PublishStatus.Sent, outcome.Kind.ToString().ToLowerInvariant()));
+                    : new PublishResult(e, PublishStatus.Sent, outcome.Kind.Name()));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -14,11 +14,11 @@ namespace AuthCodes.LocalHost;
 /// </summary>
 internal static partial class EventIntakeEndpoints
 {
-    public const string Route = "/api/events";
-    public const string KeyHeader = "X-Intake-Key";
-    public const string KeySetting = "Intake:Key";
-    public const string SingleContentType = "application/cloudevents+json";
-    public const string BatchContentType = "application/cloudevents-batch+json";
+    public const string Route = EventIntake.Route;
+    public const string KeyHeader = EventIntake.KeyHeader;
+    public const string KeySetting = EventIntake.KeySetting;
+    public const string SingleContentType = CloudEventContentTypes.Single;
+    public const string BatchContentType = CloudEventContentTypes.Batch;
 
     public static IEndpointRouteBuilder MapEventIntake(this IEndpointRouteBuilder endpoints)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace AuthCodes.LocalHost;
 
@@ -33,21 +34,12 @@ internal static class SampleEvents
 
     public static string Generate(DateTimeOffset now, int codes, string source)
     {
-        var events = new List<object>();
-        var version = (now.ToUnixTimeMilliseconds() * 1000) - 1_000_000; // microseconds, a second before now
+        var events = new JsonArray();
+        var version = (ulong)((now.ToUnixTimeMilliseconds() * 1000) - 1_000_000); // microseconds, a second before now
+        var time = now.ToString("O", CultureInfo.InvariantCulture);
         void Add(string entity, string pk, object data) =>
-            events.Add(new Dictionary<string, object>
-            {
-                ["specversion"] = "1.0",
-                ["id"] = $"sample-{entity}-{pk}",
-                ["source"] = source,
-                ["type"] = $"io.goauthentik.{entity}.saved",
-                ["subject"] = $"{entity}/{pk}",
-                ["time"] = now.ToString("O", CultureInfo.InvariantCulture),
-                ["entityversion"] = (version++).ToString(CultureInfo.InvariantCulture),
-                ["datacontenttype"] = "application/json",
-                ["data"] = data,
-            });
+            events.Add(ChangeEventEnvelope.Create(
+                $"sample-{entity}-{pk}", source, entity, ChangeEventType.Saved, pk, version++, JsonSerializer.SerializeToNode(data), time));
 
         foreach (var (pk, name, slug, redirect) in new[]
         {
@@ -56,7 +48,7 @@ internal static class SampleEvents
             (3, "GitLab", "gitlab", "https://gitlab.example.com/users/auth/openid_connect/callback"),
         })
         {
-            Add("provider", pk.ToString(CultureInfo.InvariantCulture), new Dictionary<string, object?>
+            Add(EntityNames.Provider, pk.ToString(CultureInfo.InvariantCulture), new Dictionary<string, object?>
             {
                 ["pk"] = pk,
                 ["name"] = name,
@@ -86,7 +78,7 @@ internal static class SampleEvents
             ("c1d2e3f4-0000-4000-8000-000000000003", "gitlab", "GitLab", 3, Array.Empty<int>()),
         })
         {
-            Add("application", pk, new { pk, slug, name, provider, backchannel_providers = backchannel });
+            Add(EntityNames.Application, pk, new { pk, slug, name, provider, backchannel_providers = backchannel });
         }
 
         foreach (var (pk, name, isSuperuser, parent) in new[]
@@ -97,7 +89,7 @@ internal static class SampleEvents
             (Contractors, "Contractors", false, Employees),
         })
         {
-            Add("group", pk.ToString(), new { pk, name, is_superuser = isSuperuser, parent, attributes = new { } });
+            Add(EntityNames.Group, pk.ToString(), new { pk, name, is_superuser = isSuperuser, parent, attributes = new { } });
         }
 
         foreach (var (pk, username, name, groups, isActive) in new[]
@@ -110,7 +102,7 @@ internal static class SampleEvents
             (6L, "dave", "Dave Inactive", new[] { Employees }, false),
         })
         {
-            Add("user", pk.ToString(CultureInfo.InvariantCulture), new Dictionary<string, object?>
+            Add(EntityNames.User, pk.ToString(CultureInfo.InvariantCulture), new Dictionary<string, object?>
             {
                 ["pk"] = pk,
                 ["username"] = username,
@@ -133,7 +125,7 @@ internal static class SampleEvents
         {
             var expired = pk % 5 == 0;
             var expires = expired ? now.AddMinutes(-(pk % 50) - 1) : now.AddHours(1 + (pk % 24)).AddSeconds(pk);
-            Add("authorization_code", pk.ToString(CultureInfo.InvariantCulture), new Dictionary<string, object?>
+            Add(EntityNames.AuthorizationCode, pk.ToString(CultureInfo.InvariantCulture), new Dictionary<string, object?>
             {
                 ["pk"] = pk,
                 ["provider"] = 1 + (pk % 3),
@@ -144,6 +136,6 @@ internal static class SampleEvents
             });
         }
 
-        return JsonSerializer.Serialize(events);
+        return events.ToJsonString();
     }
 }

@@ -97,7 +97,7 @@ public sealed partial class ChangeEventIntake(
 
     private void Record(ProjectionOutcome outcome, TimeSpan? lag)
     {
-        var kind = outcome.Kind.ToString().ToLowerInvariant();
+        var kind = outcome.Kind.Name();
         Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", kind));
         if (lag is { } value && outcome.Kind == OutcomeKind.Applied)
         {

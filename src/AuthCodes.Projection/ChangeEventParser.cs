@@ -14,22 +14,14 @@ namespace AuthCodes.Projection;
 /// </summary>
 public sealed partial class ChangeEventParser
 {
-    public const string TypePrefix = "io.goauthentik.";
-
     /// <summary>Fields of <c>data</c> that are secrets: dropped from every event, stored and logged nowhere.</summary>
     public static readonly IReadOnlySet<string> SecretFields = new HashSet<string>(StringComparer.Ordinal)
     {
         "code", "nonce", "code_challenge", "code_challenge_method", "session_id", "client_secret",
     };
 
-    private static readonly Dictionary<string, EntityKind> EntityNames = new(StringComparer.Ordinal)
-    {
-        ["authorization_code"] = EntityKind.AuthorizationCode,
-        ["user"] = EntityKind.User,
-        ["group"] = EntityKind.Group,
-        ["provider"] = EntityKind.Provider,
-        ["application"] = EntityKind.Application,
-    };
+    private static readonly string ExpectedTypes =
+        $"expected {ChangeEventType.Of("<entity>", ChangeEventType.Saved)} or {ChangeEventType.Of("<entity>", ChangeEventType.Deleted)}";
 
     /// <summary>A duplicate property is refused at parse time: which of the two values would win is the reader's accident.</summary>
     private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
@@ -38,8 +30,6 @@ public sealed partial class ChangeEventParser
 
     /// <param name="acceptedSource">The one <c>source</c> accepted (ordinal comparison); null accepts any source.</param>
     public ChangeEventParser(string? acceptedSource) => this.acceptedSource = acceptedSource;
-
-    public static string EntityName(EntityKind kind) => EntityNames.First(pair => pair.Value == kind).Key;
 
     /// <summary>One event: the body of a Service Bus message or of an <c>application/cloudevents+json</c> request.</summary>
     public ParsedEvent Parse(BinaryData body)
@@ -106,9 +96,9 @@ public sealed partial class ChangeEventParser
 
     private ChangeEvent ParseEnvelope(JsonObject root)
     {
-        if (root["specversion"] is not JsonValue specVersion || specVersion.GetValueKind() != JsonValueKind.String || (string?)specVersion != "1.0")
+        if (root["specversion"] is not JsonValue specVersion || specVersion.GetValueKind() != JsonValueKind.String || (string?)specVersion != ChangeEventEnvelope.SpecVersion)
         {
-            throw new ContractViolation("specversion must be \"1.0\".");
+            throw new ContractViolation($"specversion must be \"{ChangeEventEnvelope.SpecVersion}\".");
         }
 
         var id = RequiredEnvelopeString(root, "id");
@@ -118,7 +108,7 @@ public sealed partial class ChangeEventParser
         var version = ParseVersion(root);
 
         // Azure.Messaging.CloudEvent refuses 64-bit extension values: it sees the version as a string.
-        root["entityversion"] = version.ToString(CultureInfo.InvariantCulture);
+        root[ChangeEventEnvelope.EntityVersionAttribute] = version.ToString(CultureInfo.InvariantCulture);
         CloudEvent cloudEvent;
         try
         {
@@ -135,23 +125,23 @@ public sealed partial class ChangeEventParser
             throw new ContractViolation($"source '{source}' is not the accepted source '{acceptedSource}'.");
         }
 
-        if (!type.StartsWith(TypePrefix, StringComparison.Ordinal))
+        if (!type.StartsWith(ChangeEventType.Prefix, StringComparison.Ordinal))
         {
-            throw new ContractViolation($"Unknown type '{type}': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted.");
+            throw new ContractViolation($"Unknown type '{type}': {ExpectedTypes}.");
         }
 
-        var rest = type[TypePrefix.Length..];
+        var rest = type[ChangeEventType.Prefix.Length..];
         var dot = rest.LastIndexOf('.');
         var action = dot < 0 ? "" : rest[(dot + 1)..];
-        if (dot < 0 || !EntityNames.TryGetValue(rest[..dot], out var kind) || action is not ("saved" or "deleted"))
+        if (dot < 0 || !EntityNames.TryParse(rest[..dot], out var kind) || action is not (ChangeEventType.Saved or ChangeEventType.Deleted))
         {
-            throw new ContractViolation($"Unknown type '{type}': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted, entity one of {string.Join(", ", EntityNames.Keys)}.");
+            throw new ContractViolation($"Unknown type '{type}': {ExpectedTypes}, entity one of {string.Join(", ", EntityNames.All)}.");
         }
 
-        var deleted = action == "deleted";
-        if (cloudEvent.DataContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        var deleted = action == ChangeEventType.Deleted;
+        if (cloudEvent.DataContentType is { } contentType && !contentType.StartsWith(ChangeEventEnvelope.DataContentType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ContractViolation($"datacontenttype must be application/json, not '{contentType}'.");
+            throw new ContractViolation($"datacontenttype must be {ChangeEventEnvelope.DataContentType}, not '{contentType}'.");
         }
 
         if (root.ContainsKey("data_base64"))
@@ -160,14 +150,15 @@ public sealed partial class ChangeEventParser
         }
 
         var slash = subject.IndexOf('/', StringComparison.Ordinal);
-        var expectedSubjectPrefix = EntityName(kind) + "/";
+        var entity = EntityNames.Of(kind);
+        var expectedSubjectPrefix = ChangeEventSubject.PrefixOf(entity);
         if (slash < 0 || !subject.StartsWith(expectedSubjectPrefix, StringComparison.Ordinal))
         {
             throw new ContractViolation($"subject '{subject}' must be '{expectedSubjectPrefix}<pk>'.");
         }
 
         var subjectKey = ParseKey(kind, subject[expectedSubjectPrefix.Length..])
-            ?? throw new ContractViolation($"subject '{subject}' does not end with a valid {EntityName(kind)} pk.");
+            ?? throw new ContractViolation($"subject '{subject}' does not end with a valid {entity} pk.");
 
         EntityState? state = null;
         EntityKey key;
@@ -197,7 +188,7 @@ public sealed partial class ChangeEventParser
 
     private static ulong ParseVersion(JsonObject root)
     {
-        var node = root["entityversion"];
+        var node = root[ChangeEventEnvelope.EntityVersionAttribute];
         if (node is JsonValue value)
         {
             switch (value.GetValueKind())
@@ -225,10 +216,10 @@ public sealed partial class ChangeEventParser
                     break;
             }
 
-            throw new ContractViolation("entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.");
+            throw new ContractViolation($"{ChangeEventEnvelope.EntityVersionAttribute} must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.");
         }
 
-        throw new ContractViolation("entityversion (extension attribute) is required.");
+        throw new ContractViolation($"{ChangeEventEnvelope.EntityVersionAttribute} (extension attribute) is required.");
     }
 
     internal static EntityKey? ParseKey(EntityKind kind, string pk) => kind switch

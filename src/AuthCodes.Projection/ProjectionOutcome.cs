@@ -12,6 +12,18 @@ public enum OutcomeKind
     Rejected,
 }
 
+/// <summary>Outcome kinds by the contract's names, as intake answers, log lines and metrics write them.</summary>
+public static class OutcomeKindNames
+{
+    public static string Name(this OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.Applied => OutcomeNames.Applied,
+        OutcomeKind.Ignored => OutcomeNames.Ignored,
+        OutcomeKind.Rejected => OutcomeNames.Rejected,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an outcome kind."),
+    };
+}
+
 /// <summary>
 /// What happened to one event, with the facts a log line needs (never a secret): id, type,
 /// subject, version, outcome and the reason for an ignored or rejected event.

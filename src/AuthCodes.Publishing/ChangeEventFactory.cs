@@ -14,8 +14,6 @@ public sealed record PublishableEvent(string Id, string Type, string Subject, ul
 /// </summary>
 public sealed class ChangeEventFactory
 {
-    public const string TypePrefix = "io.goauthentik.";
-
     /// <summary>How <c>data</c> is written: snake_case, authentik's field names, nulls written (a saved event carries the whole state).</summary>
     public static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web)
     {
@@ -45,7 +43,7 @@ public sealed class ChangeEventFactory
         where T : IEntityData
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Build(data.Entity, data.Key, "saved", version, JsonSerializer.SerializeToNode(data, data.GetType(), DataJson), time, id);
+        return Build(data.Entity, data.Key, ChangeEventType.Saved, version, JsonSerializer.SerializeToNode(data, data.GetType(), DataJson), time, id);
     }
 
     /// <summary>A <c>deleted</c> event: <c>data</c> is <c>{"pk": ...}</c>.</summary>
@@ -60,7 +58,7 @@ public sealed class ChangeEventFactory
         JsonNode pkNode = entity is EntityNames.Group or EntityNames.Application
             ? JsonValue.Create(pk)
             : JsonValue.Create(long.Parse(pk, NumberStyles.None, CultureInfo.InvariantCulture));
-        return Build(entity, pk, "deleted", version, new JsonObject { ["pk"] = pkNode }, time, id);
+        return Build(entity, pk, ChangeEventType.Deleted, version, new JsonObject { ["pk"] = pkNode }, time, id);
     }
 
     public PublishableEvent Deleted(IEntityData data, ulong version, DateTimeOffset? time = null, string? id = null) =>
@@ -69,25 +67,8 @@ public sealed class ChangeEventFactory
     private PublishableEvent Build(string entity, string pk, string action, ulong version, JsonNode? data, DateTimeOffset? time, string? id)
     {
         id ??= newId();
-        var type = $"{TypePrefix}{entity}.{action}";
-        var subject = $"{entity}/{pk}";
-        var envelope = new JsonObject
-        {
-            ["specversion"] = "1.0",
-            ["id"] = id,
-            ["source"] = source,
-            ["type"] = type,
-            ["subject"] = subject,
-        };
-        if (time is { } at)
-        {
-            envelope["time"] = UtcDateTimeConverter.Format(at);
-        }
-
-        envelope["entityversion"] = version.ToString(CultureInfo.InvariantCulture);
-        envelope["datacontenttype"] = "application/json";
-        envelope["data"] = data;
-        return new PublishableEvent(id, type, subject, version, envelope.ToJsonString());
+        var envelope = ChangeEventEnvelope.Create(id, source, entity, action, pk, version, data, time is { } at ? UtcDateTimeConverter.Format(at) : null);
+        return new PublishableEvent(id, ChangeEventType.Of(entity, action), ChangeEventSubject.Of(entity, pk), version, envelope.ToJsonString());
     }
 }
 

@@ -12,15 +12,13 @@ namespace AuthCodes.Publishing;
 /// </summary>
 public sealed class ChangeEventPublisher(ServiceBusSender sender) : IChangeEventSink
 {
-    public const string ContentType = "application/cloudevents+json";
-
     public static ServiceBusMessage ToMessage(PublishableEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return new ServiceBusMessage(BinaryData.FromString(e.Json))
         {
             MessageId = e.Id,
-            ContentType = ContentType,
+            ContentType = CloudEventContentTypes.Single,
             Subject = e.Type,
         };
     }

@@ -20,18 +20,6 @@ public interface IEntityData
     string Key { get; }
 }
 
-/// <summary>The contract's entity names, as in <c>io.goauthentik.&lt;entity&gt;.saved</c> and <c>&lt;entity&gt;/&lt;pk&gt;</c>.</summary>
-public static class EntityNames
-{
-    public const string AuthorizationCode = "authorization_code";
-    public const string User = "user";
-    public const string Group = "group";
-    public const string Provider = "provider";
-    public const string Application = "application";
-
-    public static IReadOnlyList<string> All { get; } = [AuthorizationCode, User, Group, Provider, Application];
-}
-
 /// <summary>An authorization code without its secrets (<c>code</c>, <c>nonce</c>, PKCE, session): those are never published.</summary>
 public sealed record AuthorizationCodeData(long Pk, long Provider, long User) : IEntityData
 {

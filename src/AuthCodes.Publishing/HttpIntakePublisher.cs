@@ -12,10 +12,6 @@ namespace AuthCodes.Publishing;
 /// </summary>
 public sealed class HttpIntakePublisher : IChangeEventSink
 {
-    public const string Route = "api/events";
-    public const string BatchContentType = "application/cloudevents-batch+json";
-    public const string KeyHeader = "X-Intake-Key";
-
     private readonly HttpClient client;
     private readonly Uri endpoint;
     private readonly string? intakeKey;
@@ -29,7 +25,7 @@ public sealed class HttpIntakePublisher : IChangeEventSink
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         this.client = client;
         var root = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
-        endpoint = new Uri(root, Route);
+        endpoint = new Uri(root, EventIntake.Route.TrimStart('/')); // relative: a base address's path is kept
         this.intakeKey = intakeKey;
         this.chunkSize = chunkSize;
     }
@@ -58,11 +54,11 @@ public sealed class HttpIntakePublisher : IChangeEventSink
         body.AppendJoin(',', chunk.Select(e => e.Json)).Append(']');
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
-            Content = new StringContent(body.ToString(), Encoding.UTF8, BatchContentType),
+            Content = new StringContent(body.ToString(), Encoding.UTF8, CloudEventContentTypes.Batch),
         };
         if (intakeKey is not null)
         {
-            request.Headers.Add(KeyHeader, intakeKey);
+            request.Headers.Add(EventIntake.KeyHeader, intakeKey);
         }
 
         try
@@ -106,9 +102,9 @@ public sealed class HttpIntakePublisher : IChangeEventSink
             var reason = outcome.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             return kind switch
             {
-                "applied" => new PublishResult(e, PublishStatus.Sent, "applied"),
-                "ignored" => new PublishResult(e, PublishStatus.Sent, $"ignored: {reason}"),
-                "rejected" => new PublishResult(e, PublishStatus.Rejected, reason),
+                OutcomeNames.Applied => new PublishResult(e, PublishStatus.Sent, OutcomeNames.Applied),
+                OutcomeNames.Ignored => new PublishResult(e, PublishStatus.Sent, $"{OutcomeNames.Ignored}: {reason}"),
+                OutcomeNames.Rejected => new PublishResult(e, PublishStatus.Rejected, reason),
                 _ => new PublishResult(e, PublishStatus.Failed, $"Unknown outcome '{kind}'."),
             };
         }).ToList();

@@ -2,16 +2,6 @@ using System.Text.Json;
 
 namespace AuthCodes.ReadModel;
 
-/// <summary>The five authentik entities that change events describe.</summary>
-public enum EntityKind
-{
-    AuthorizationCode,
-    User,
-    Group,
-    Provider,
-    Application,
-}
-
 /// <summary>
 /// One entity's identity: its kind and its primary key in the canonical text form the projector
 /// uses (decimal digits for integer keys, lower-case hyphenated uuids for group and application

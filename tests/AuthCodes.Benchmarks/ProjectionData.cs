@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using AuthCodes.Contract;
 using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
@@ -24,21 +25,11 @@ internal static class ProjectionData
 
     public static Guid TeamGroup(long team) => new($"22222222-0000-4000-8000-{team + 1:D12}");
 
-    public static string Envelope(string entity, string pk, ulong version, JsonObject data) => new JsonObject
-    {
-        ["specversion"] = "1.0",
-        ["id"] = $"evt-{entity}-{pk}-{version}",
-        ["source"] = Source,
-        ["type"] = $"io.goauthentik.{entity}.saved",
-        ["subject"] = $"{entity}/{pk}",
-        ["time"] = "2024-09-13T14:05:42.243Z",
-        ["entityversion"] = version.ToString(CultureInfo.InvariantCulture),
-        ["datacontenttype"] = "application/json",
-        ["data"] = data,
-    }.ToJsonString();
+    public static string Envelope(string entity, string pk, ulong version, JsonObject data) =>
+        ChangeEventEnvelope.Create($"evt-{entity}-{pk}-{version}", Source, entity, ChangeEventType.Saved, pk, version, data, "2024-09-13T14:05:42.243Z").ToJsonString();
 
     public static string Group(Guid pk, ulong version, string name, bool isSuperuser = false, Guid? parent = null) =>
-        Envelope("group", pk.ToString(), version, new JsonObject
+        Envelope(EntityNames.Group, pk.ToString(), version, new JsonObject
         {
             ["pk"] = pk.ToString(),
             ["name"] = name,
@@ -51,7 +42,7 @@ internal static class ProjectionData
     public static string User(long pk, ulong version, string? name = null)
     {
         Guid[] groups = pk == 1 ? [AdminsGroup, TeamGroup(pk % 7)] : [StaffGroup, TeamGroup(pk % 7)];
-        return Envelope("user", pk.ToString(CultureInfo.InvariantCulture), version, new JsonObject
+        return Envelope(EntityNames.User, pk.ToString(CultureInfo.InvariantCulture), version, new JsonObject
         {
             ["pk"] = pk,
             ["username"] = $"user{pk}",
@@ -74,7 +65,7 @@ internal static class ProjectionData
     }
 
     public static string Provider(long pk, ulong version, string? name = null) =>
-        Envelope("provider", pk.ToString(CultureInfo.InvariantCulture), version, new JsonObject
+        Envelope(EntityNames.Provider, pk.ToString(CultureInfo.InvariantCulture), version, new JsonObject
         {
             ["pk"] = pk,
             ["name"] = name ?? $"Provider {pk}",
@@ -98,7 +89,7 @@ internal static class ProjectionData
     public static string Application(long providerPk, ulong version)
     {
         var pk = new Guid($"33333333-0000-4000-8000-{providerPk:D12}");
-        return Envelope("application", pk.ToString(), version, new JsonObject
+        return Envelope(EntityNames.Application, pk.ToString(), version, new JsonObject
         {
             ["pk"] = pk.ToString(),
             ["slug"] = $"app-{providerPk}",
@@ -109,7 +100,7 @@ internal static class ProjectionData
     }
 
     public static string Code(long pk, ulong version, long provider, long user) =>
-        Envelope("authorization_code", pk.ToString(CultureInfo.InvariantCulture), version, new JsonObject
+        Envelope(EntityNames.AuthorizationCode, pk.ToString(CultureInfo.InvariantCulture), version, new JsonObject
         {
             ["pk"] = pk,
             ["provider"] = provider,

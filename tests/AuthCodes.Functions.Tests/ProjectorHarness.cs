@@ -1,6 +1,7 @@
 using AuthCodes.Api;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using AuthCodes.Contract;
 using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
@@ -63,7 +64,7 @@ internal sealed class ProjectorHarness : IDisposable
         ServiceBusModelFactory.ServiceBusReceivedMessage(
             body: BinaryData.FromString(body),
             messageId: messageId ?? Guid.NewGuid().ToString(),
-            contentType: "application/cloudevents+json",
+            contentType: CloudEventContentTypes.Single,
             subject: subject,
             deliveryCount: deliveryCount,
             enqueuedTime: Sample.Now.AddSeconds(-1),
@@ -123,20 +124,11 @@ internal static class ChangeEvents
     /// <summary>A 16-digit microsecond version.</summary>
     public const ulong Version = 1_726_236_342_243_000;
 
-    public static JsonObject Envelope(string entity, string action, string pk, JsonObject data, ulong version = Version, string source = ProjectorHarness.Source) => new()
-    {
-        ["specversion"] = "1.0",
-        ["id"] = Guid.NewGuid().ToString(),
-        ["source"] = source,
-        ["type"] = $"io.goauthentik.{entity}.{action}",
-        ["subject"] = $"{entity}/{pk}",
-        ["time"] = Sample.Now.AddSeconds(-2).ToString("O", CultureInfo.InvariantCulture),
-        ["entityversion"] = version.ToString(CultureInfo.InvariantCulture),
-        ["datacontenttype"] = "application/json",
-        ["data"] = data,
-    };
+    public static JsonObject Envelope(string entity, string action, string pk, JsonObject data, ulong version = Version, string source = ProjectorHarness.Source) =>
+        ChangeEventEnvelope.Create(
+            Guid.NewGuid().ToString(), source, entity, action, pk, version, data, Sample.Now.AddSeconds(-2).ToString("O", CultureInfo.InvariantCulture));
 
-    public static JsonObject User(long pk, string username) => Envelope("user", "saved", pk.ToString(CultureInfo.InvariantCulture), new JsonObject
+    public static JsonObject User(long pk, string username) => Envelope(EntityNames.User, ChangeEventType.Saved, pk.ToString(CultureInfo.InvariantCulture), new JsonObject
     {
         ["pk"] = pk,
         ["username"] = username,
@@ -153,7 +145,7 @@ internal static class ChangeEvents
         ["uuid"] = $"00000000-0000-4000-8000-{pk:D12}",
     });
 
-    public static JsonObject Provider(long pk) => Envelope("provider", "saved", pk.ToString(CultureInfo.InvariantCulture), new JsonObject
+    public static JsonObject Provider(long pk) => Envelope(EntityNames.Provider, ChangeEventType.Saved, pk.ToString(CultureInfo.InvariantCulture), new JsonObject
     {
         ["pk"] = pk,
         ["name"] = $"Provider {pk}",
@@ -175,7 +167,7 @@ internal static class ChangeEvents
     });
 
     /// <summary>A code event carrying every secret field a careless publisher might send.</summary>
-    public static JsonObject CodeWithSecrets(long pk, long provider, JsonNode? user, DateTimeOffset? expires = null) => Envelope("authorization_code", "saved", pk.ToString(CultureInfo.InvariantCulture), new JsonObject
+    public static JsonObject CodeWithSecrets(long pk, long provider, JsonNode? user, DateTimeOffset? expires = null) => Envelope(EntityNames.AuthorizationCode, ChangeEventType.Saved, pk.ToString(CultureInfo.InvariantCulture), new JsonObject
     {
         ["pk"] = pk,
         ["provider"] = provider,

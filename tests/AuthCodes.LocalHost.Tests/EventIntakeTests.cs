@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuthCodes.Contract;
 using AuthCodes.ReadModel;
 using static AuthCodes.Testing.JsonText;
 
@@ -8,19 +10,19 @@ namespace AuthCodes.LocalHost.Tests;
 
 public sealed class EventIntakeTests
 {
-    private const string Events = "/api/events";
-    private const string UserEvent =
-        "{'specversion':'1.0','id':'evt-1','source':'https://auth.example.com/','type':'io.goauthentik.user.saved','subject':'user/42','entityversion':'1726236342243000',"
-        + "'data':{'pk':42,'username':'alice','uuid':'00000000-0000-4000-8000-000000000042'}}";
+    private const string Events = EventIntake.Route;
+    private static readonly string UserEvent = ChangeEventEnvelope.Create(
+        "evt-1", "https://auth.example.com/", EntityNames.User, ChangeEventType.Saved, "42", 1726236342243000,
+        new JsonObject { ["pk"] = 42, ["username"] = "alice", ["uuid"] = "00000000-0000-4000-8000-000000000042" }).ToJsonString();
 
-    private static async Task<HttpResponseMessage> PostAsync(LocalHostFactory factory, string json, string contentType = "application/cloudevents+json", string? key = null)
+    private static async Task<HttpResponseMessage> PostAsync(LocalHostFactory factory, string json, string contentType = CloudEventContentTypes.Single, string? key = null)
     {
         using var client = factory.CreateClient();
         using var content = new StringContent(json, Encoding.UTF8, contentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, Events) { Content = content };
         if (key is not null)
         {
-            request.Headers.Add("X-Intake-Key", key);
+            request.Headers.Add(EventIntake.KeyHeader, key);
         }
 
         return await client.SendAsync(request);
@@ -31,7 +33,7 @@ public sealed class EventIntakeTests
     {
         using var factory = new LocalHostFactory(new EmbeddedReadModelStore());
 
-        var response = await PostAsync(factory, Q(UserEvent));
+        var response = await PostAsync(factory, UserEvent);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(
@@ -44,7 +46,7 @@ public sealed class EventIntakeTests
     public async Task Records_a_rejected_event_lists_it_and_replays_it_on_request()
     {
         using var factory = new LocalHostFactory(new EmbeddedReadModelStore());
-        var invalid = Q(UserEvent).Replace("\"username\":\"alice\",", "", StringComparison.Ordinal);
+        var invalid = UserEvent.Replace("\"username\":\"alice\",", "", StringComparison.Ordinal);
 
         var posted = JsonDocument.Parse(await (await PostAsync(factory, invalid)).Content.ReadAsStringAsync()).RootElement;
         using var client = factory.CreateClient();
@@ -65,7 +67,7 @@ public sealed class EventIntakeTests
     {
         using var factory = new LocalHostFactory(new EmbeddedReadModelStore());
 
-        var response = await PostAsync(factory, Q(UserEvent), "application/json");
+        var response = await PostAsync(factory, UserEvent, "application/json");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
@@ -82,7 +84,7 @@ public sealed class EventIntakeTests
         var settings = new Dictionary<string, string>();
         if (configuredKey is not null)
         {
-            settings["Intake:Key"] = configuredKey;
+            settings[EventIntake.KeySetting] = configuredKey;
         }
 
         if (environment != "Development")
@@ -93,7 +95,7 @@ public sealed class EventIntakeTests
 
         using var factory = new LocalHostFactory(new EmbeddedReadModelStore(), environment, settings) { RemoteAddress = IPAddress.Parse(remote) };
 
-        var response = await PostAsync(factory, Q(UserEvent), key: presentedKey);
+        var response = await PostAsync(factory, UserEvent, key: presentedKey);
 
         Assert.Equal(expected, response.StatusCode);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using AuthCodes.Contract;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using static AuthCodes.Testing.JsonText;
@@ -112,8 +113,8 @@ public sealed class SampleInstallHost : IDisposable
     public SampleInstallHost()
     {
         using var client = Factory.CreateClient();
-        using var content = new StringContent(SampleEvents.Generate(Now, 300, SampleEvents.DefaultSource), Encoding.UTF8, "application/cloudevents-batch+json");
-        using var response = client.PostAsync("/api/events", content).GetAwaiter().GetResult();
+        using var content = new StringContent(SampleEvents.Generate(Now, 300, SampleEvents.DefaultSource), Encoding.UTF8, CloudEventContentTypes.Batch);
+        using var response = client.PostAsync(EventIntake.Route, content).GetAwaiter().GetResult();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         IntakeAnswer = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult()).RootElement.Clone();
     }

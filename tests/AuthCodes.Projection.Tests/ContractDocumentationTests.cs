@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AuthCodes.Contract;
 using Json.Schema;
 
 namespace AuthCodes.Projection.Tests;
@@ -13,8 +14,8 @@ public sealed partial class ContractDocumentationTests
 
     public static TheoryData<string> Types() =>
     [
-        .. new[] { "authorization_code", "user", "group", "provider", "application" }
-            .SelectMany(entity => new[] { $"io.goauthentik.{entity}.saved", $"io.goauthentik.{entity}.deleted" }),
+        .. EntityNames.All
+            .SelectMany(entity => new[] { ChangeEventType.Of(entity, ChangeEventType.Saved), ChangeEventType.Of(entity, ChangeEventType.Deleted) }),
     ];
 
     public static TheoryData<int> DocExamples() => [.. Enumerable.Range(0, ExamplesInDocs().Count)];

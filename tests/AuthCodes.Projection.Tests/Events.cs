@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AuthCodes.Contract;
 using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
@@ -16,28 +17,16 @@ internal static class Events
 
     private static long idCounter;
 
-    public static string Envelope(string entity, string action, string pk, ulong version, JsonObject? data, string? id = null, string source = Source)
-    {
-        var envelope = new JsonObject
-        {
-            ["specversion"] = "1.0",
-            ["id"] = id ?? $"evt-{Interlocked.Increment(ref idCounter):D8}",
-            ["source"] = source,
-            ["type"] = $"io.goauthentik.{entity}.{action}",
-            ["subject"] = $"{entity}/{pk}",
-            ["time"] = "2024-09-13T14:05:42.243Z",
-            ["entityversion"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["datacontenttype"] = "application/json",
-            ["data"] = data?.DeepClone(),
-        };
-        return envelope.ToJsonString();
-    }
+    public static string Envelope(string entity, string action, string pk, ulong version, JsonObject? data, string? id = null, string source = Source) =>
+        ChangeEventEnvelope.Create(
+            id ?? $"evt-{Interlocked.Increment(ref idCounter):D8}", source, entity, action, pk, version, data?.DeepClone(), "2024-09-13T14:05:42.243Z")
+            .ToJsonString();
 
     public static string Deleted(string entity, string pk, ulong version, string? id = null) =>
-        Envelope(entity, "deleted", pk, version, new JsonObject { ["pk"] = PkNode(entity, pk) }, id);
+        Envelope(entity, ChangeEventType.Deleted, pk, version, new JsonObject { ["pk"] = PkNode(entity, pk) }, id);
 
     private static JsonValue PkNode(string entity, string pk) =>
-        entity is "group" or "application" ? JsonValue.Create(pk) : JsonValue.Create(long.Parse(pk, System.Globalization.CultureInfo.InvariantCulture));
+        entity is EntityNames.Group or EntityNames.Application ? JsonValue.Create(pk) : JsonValue.Create(long.Parse(pk, System.Globalization.CultureInfo.InvariantCulture));
 
     public static JsonObject UserData(long pk, string? username = null, IEnumerable<Guid>? groups = null) => new()
     {
@@ -57,7 +46,7 @@ internal static class Events
     };
 
     public static string User(long pk, ulong version, string? username = null, IEnumerable<Guid>? groups = null, string? id = null) =>
-        Envelope("user", "saved", pk.ToString(), version, UserData(pk, username, groups), id);
+        Envelope(EntityNames.User, ChangeEventType.Saved, pk.ToString(), version, UserData(pk, username, groups), id);
 
     public static JsonObject GroupData(Guid pk, string name, bool isSuperuser = false, Guid? parent = null) => new()
     {
@@ -69,7 +58,7 @@ internal static class Events
     };
 
     public static string Group(Guid pk, ulong version, string name, bool isSuperuser = false, Guid? parent = null, string? id = null) =>
-        Envelope("group", "saved", pk.ToString(), version, GroupData(pk, name, isSuperuser, parent), id);
+        Envelope(EntityNames.Group, ChangeEventType.Saved, pk.ToString(), version, GroupData(pk, name, isSuperuser, parent), id);
 
     public static JsonObject ProviderData(long pk, string? name = null, string clientSecret = "s3cr3t-provider") => new()
     {
@@ -93,7 +82,7 @@ internal static class Events
     };
 
     public static string Provider(long pk, ulong version, string? name = null, string? id = null) =>
-        Envelope("provider", "saved", pk.ToString(), version, ProviderData(pk, name), id);
+        Envelope(EntityNames.Provider, ChangeEventType.Saved, pk.ToString(), version, ProviderData(pk, name), id);
 
     public static JsonObject ApplicationData(Guid pk, string slug, long? provider, params long[] backchannel) => new()
     {
@@ -105,7 +94,7 @@ internal static class Events
     };
 
     public static string Application(Guid pk, ulong version, string slug, long? provider, params long[] backchannel) =>
-        Envelope("application", "saved", pk.ToString(), version, ApplicationData(pk, slug, provider, backchannel));
+        Envelope(EntityNames.Application, ChangeEventType.Saved, pk.ToString(), version, ApplicationData(pk, slug, provider, backchannel));
 
     public static JsonObject CodeData(long pk, long provider, long user, DateTimeOffset? expires = null) => new()
     {
@@ -118,7 +107,7 @@ internal static class Events
     };
 
     public static string Code(long pk, ulong version, long provider, long user, DateTimeOffset? expires = null, string? id = null) =>
-        Envelope("authorization_code", "saved", pk.ToString(), version, CodeData(pk, provider, user, expires), id);
+        Envelope(EntityNames.AuthorizationCode, ChangeEventType.Saved, pk.ToString(), version, CodeData(pk, provider, user, expires), id);
 }
 
 /// <summary>A projector over an embedded store at <see cref="Sample.Now"/>, fed with JSON.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AuthCodes.Contract;
 using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,3 +1,4 @@
+using AuthCodes.Contract;
 using AuthCodes.ReadModel;
 using Azure.Messaging.ServiceBus;
 using NSubstitute;
