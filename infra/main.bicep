@@ -250,7 +250,9 @@ module rbac 'app/rbac.bicep' = {
     deploymentContainerName: deploymentContainerName
     serviceBusNamespaceName: names.serviceBus
     topicName: changeEventsTopicName
+    subscriptionName: projectorSubscriptionName
     cosmosAccountName: names.cosmos
+    cosmosDatabaseName: cosmosDatabaseName
     applicationInsightsName: names.applicationInsights
     publisherPrincipals: publisherPrincipals
     deployerPrincipal: grantDeployerAccess && !empty(deployerPrincipalId)

@@ -88,6 +88,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
     virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
+      // Deployment goes through the identity (azd, OneDeploy); FTP(S) and basic auth are never needed.
+      ftpsState: 'Disabled'
     }
     functionAppConfig: {
       deployment: {
@@ -145,7 +147,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       ServiceBusConnection__credential: 'managedidentity'
       ServiceBusConnection__clientId: identityClientId
 
-      // Provisional names, to align with the Cosmos store when it lands.
+      // The Cosmos store reads the endpoint and client id from the Functions identity convention (CosmosDb__*).
       Store: 'cosmos'
       CosmosDb__accountEndpoint: cosmosEndpoint
       CosmosDb__credential: 'managedidentity'
@@ -154,6 +156,23 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       Cosmos__CodesContainer: cosmosCodesContainerName
       Cosmos__EntitiesContainer: cosmosEntitiesContainerName
     }
+  }
+}
+
+// No publishing with basic (user name and password) credentials, for FTP nor for the SCM (Kudu) site.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
   }
 }
 

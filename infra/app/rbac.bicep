@@ -3,11 +3,11 @@
 //   app identity -> Storage Blob Data Owner        on the deployment container only (Flex pulls its package)
 //   app identity -> Storage Blob Data Owner        on the host storage account      (AzureWebJobsStorage, per the Functions docs)
 //   app identity -> Storage Table Data Contributor on the host storage account      (host diagnostic events, per the Functions docs)
-//   app identity -> Azure Service Bus Data Receiver on the change-events topic      (never Owner)
+//   app identity -> Azure Service Bus Data Receiver on the projector's subscription (never Owner; see below)
 //   app identity -> Monitoring Metrics Publisher   on Application Insights          (Entra ingestion, local auth off)
-//   app identity -> Cosmos DB Built-in Data Contributor (SQL role) on the account
+//   app identity -> Cosmos DB Built-in Data Contributor (SQL role) on the read model's database only
 //   publishers   -> Azure Service Bus Data Sender   on the change-events topic only
-//   deployer     -> (optional) Cosmos data contributor, Service Bus sender and receiver on the topic
+//   deployer     -> (optional) Cosmos data contributor on the database, Service Bus sender and receiver on the topic
 //
 // Each assignment is named guid(scope, principalId, roleId), so redeploying is idempotent and two
 // principals or scopes never collide.
@@ -21,7 +21,14 @@ param deploymentStorageAccountName string
 param deploymentContainerName string
 param serviceBusNamespaceName string
 param topicName string
+
+@description('The projector\'s subscription on the topic: the only entity the app receives from.')
+param subscriptionName string
+
 param cosmosAccountName string
+
+@description('The read model\'s database: the narrowest scope a Cosmos SQL role assignment takes that covers both container pairs.')
+param cosmosDatabaseName string
 param applicationInsightsName string
 
 @description('Principals that publish change events: Azure Service Bus Data Sender on the topic only.')
@@ -60,12 +67,20 @@ resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
 
   resource topic 'topics' existing = {
     name: topicName
+
+    resource projectorSubscription 'subscriptions' existing = {
+      name: subscriptionName
+    }
   }
 }
 
 resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' existing = {
   name: cosmosAccountName
 }
+
+// A Cosmos SQL role assignment's scope is a data-plane path: the account, '/dbs/<db>' or '/dbs/<db>/colls/<c>'.
+// The database covers the active and the rebuild container pair, and nothing else on the account.
+var cosmosDatabaseScope = '${cosmos.id}/dbs/${cosmosDatabaseName}'
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
@@ -101,9 +116,13 @@ resource appHostStorageTableContributor 'Microsoft.Authorization/roleAssignments
   }
 }
 
-resource appTopicReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: serviceBus::topic
-  name: guid(serviceBus::topic.id, appPrincipalId, serviceBusDataReceiver)
+// Receiver on the subscription, not the topic: Azure RBAC inherits from a topic to its subscriptions,
+// so a topic-scope grant would also let the app read every other consumer's subscription on it. The
+// scale controller reads message counts with the app's identity; without a Manage claim (Data Owner,
+// refused here) it scales on what it can observe without counts (trade-off in docs/deploy.md).
+resource appSubscriptionReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: serviceBus::topic::projectorSubscription
+  name: guid(serviceBus::topic::projectorSubscription.id, appPrincipalId, serviceBusDataReceiver)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataReceiver)
     principalId: appPrincipalId
@@ -124,11 +143,11 @@ resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01
 // Cosmos SQL role assignments have no principalType property: the data plane resolves the principal itself.
 resource appCosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-04-15' = {
   parent: cosmos
-  name: guid(cosmos.id, appPrincipalId, cosmosDataContributor)
+  name: guid(cosmosDatabaseScope, appPrincipalId, cosmosDataContributor)
   properties: {
     roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'
     principalId: appPrincipalId
-    scope: cosmos.id
+    scope: cosmosDatabaseScope
   }
 }
 
@@ -144,11 +163,11 @@ resource publisherTopicSenders 'Microsoft.Authorization/roleAssignments@2022-04-
 
 resource deployerCosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-04-15' = if (deployerPrincipal != null) {
   parent: cosmos
-  name: guid(cosmos.id, deployerPrincipal.?principalId ?? '', cosmosDataContributor)
+  name: guid(cosmosDatabaseScope, deployerPrincipal.?principalId ?? '', cosmosDataContributor)
   properties: {
     roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'
     principalId: deployerPrincipal.?principalId ?? ''
-    scope: cosmos.id
+    scope: cosmosDatabaseScope
   }
 }
 

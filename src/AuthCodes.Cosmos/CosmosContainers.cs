@@ -14,7 +14,8 @@ namespace AuthCodes.Cosmos;
 public sealed partial class CosmosContainers(CosmosClient client, CosmosStoreOptions options, ILogger<CosmosContainers> logger) : IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
-    private (Container Codes, Container Entities)? ready;
+    // A reference, published once: a reader sees null or the whole pair, never half of a struct being written.
+    private volatile ContainerPair? ready;
 
     public CosmosClient Client => client;
 
@@ -26,7 +27,7 @@ public sealed partial class CosmosContainers(CosmosClient client, CosmosStoreOpt
     public async ValueTask<Container> EntitiesAsync(CancellationToken cancellationToken) =>
         (ready ?? await EnsureReadyAsync(cancellationToken)).Entities;
 
-    public async Task<(Container Codes, Container Entities)> EnsureReadyAsync(CancellationToken cancellationToken)
+    public async Task<ContainerPair> EnsureReadyAsync(CancellationToken cancellationToken)
     {
         if (ready is { } done)
         {
@@ -56,7 +57,7 @@ public sealed partial class CosmosContainers(CosmosClient client, CosmosStoreOpt
                 await VerifyAsync(entities, cancellationToken);
             }
 
-            var result = (client.GetContainer(options.Database, options.CodesContainer), client.GetContainer(options.Database, options.EntitiesContainer));
+            var result = new ContainerPair(client.GetContainer(options.Database, options.CodesContainer), client.GetContainer(options.Database, options.EntitiesContainer));
             ready = result;
             return result;
         }
@@ -90,3 +91,6 @@ public sealed partial class CosmosContainers(CosmosClient client, CosmosStoreOpt
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Cosmos database {Database} with containers {Codes} and {Entities} is ready (created where missing).")]
     private static partial void LogCreated(ILogger logger, string database, string codes, string entities);
 }
+
+/// <summary>The store's two containers, once made ready.</summary>
+public sealed record ContainerPair(Container Codes, Container Entities);

@@ -6,10 +6,13 @@ namespace Microsoft.Azure.Functions.Worker;
 #pragma warning restore IDE0130
 
 /// <summary>
-/// The public shape of the official <c>ServiceBusTriggerAttribute</c> (constructor parameter names and
-/// settable properties become the binding's metadata), without its converters.
+/// The public surface of the official <c>ServiceBusTriggerAttribute</c> of
+/// Microsoft.Azure.Functions.Worker.Extensions.ServiceBus 5.24.0: the same constructors, properties,
+/// property attributes and defaults, so the worker SDK writes the same <c>functions.metadata</c>
+/// (ServiceBusTriggerSurfaceTests holds it to a recorded description of the official one). Only the
+/// class-level converter attributes are left out: their converter lives in the official package, and
+/// the projector binds the body as a string, which needs no converter.
 /// </summary>
-[AttributeUsage(AttributeTargets.Parameter)]
 public sealed class ServiceBusTriggerAttribute : TriggerBindingAttribute, ISupportCardinality
 {
     public ServiceBusTriggerAttribute(string queueName) => QueueName = queueName;
@@ -31,11 +34,11 @@ public sealed class ServiceBusTriggerAttribute : TriggerBindingAttribute, ISuppo
 
     public bool IsSessionsEnabled { get; set; }
 
-    [DefaultValue(true)]
-    public bool AutoCompleteMessages { get; set; } = true;
-
     [DefaultValue(false)]
     public bool IsBatched { get; set; }
+
+    /// <summary>Unset, the host's <c>autoCompleteMessages</c> (host.json) decides; the official attribute has no default either.</summary>
+    public bool AutoCompleteMessages { get; set; }
 
     Cardinality ISupportCardinality.Cardinality
     {

@@ -21,7 +21,8 @@ public sealed partial class ProjectChangeEvent(ChangeEventIntake intake, ILogger
 {
     [Function(nameof(ProjectChangeEvent))]
     public async Task RunAsync(
-        [ServiceBusTrigger("%ChangeEventsTopic%", "%ChangeEventsSubscription%", Connection = "ServiceBusConnection")] string body,
+        // Completion on return is what this function's settlement relies on: declared here, not left to host.json.
+        [ServiceBusTrigger("%ChangeEventsTopic%", "%ChangeEventsSubscription%", Connection = "ServiceBusConnection", AutoCompleteMessages = true)] string body,
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

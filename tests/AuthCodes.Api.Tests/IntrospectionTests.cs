@@ -121,6 +121,22 @@ public sealed class IntrospectionTests : IClassFixture<FakeIssuer>, IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_revoked_token_is_refused_once_the_acceptance_is_a_minute_old_even_before_it_expires()
+    {
+        var token = Tokens.Mint(harness.Now, Tokens.Rs256(issuer.SigningKey), issuer.Issuer, expiresIn: TimeSpan.FromMinutes(60));
+        Assert.IsType<Authenticated>(await harness.AuthenticateBearerAsync(token));
+
+        issuer.IntrospectionResponse = """{"active": false}""";
+        harness.Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.IsType<Authenticated>(await harness.AuthenticateBearerAsync(token));
+        Assert.Equal(1, issuer.IntrospectionRequests);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(token));
+        Assert.Equal(2, issuer.IntrospectionRequests);
+    }
+
+    [Fact]
     public async Task An_acceptance_is_not_reused_past_the_expiry_the_issuer_reports()
     {
         var token = Tokens.Mint(harness.Now, Tokens.Rs256(issuer.SigningKey), issuer.Issuer, expiresIn: TimeSpan.FromMinutes(10));

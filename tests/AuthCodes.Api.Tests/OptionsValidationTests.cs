@@ -39,6 +39,18 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void A_negative_positive_introspection_cache_duration_is_refused()
+    {
+        var settings = Valid();
+        settings["Authentication:Introspection:Enabled"] = "true";
+        settings["Authentication:Introspection:ClientId"] = "authcodes";
+        settings["Authentication:Introspection:ClientSecret"] = "secret";
+        settings["Authentication:Introspection:PositiveCacheDuration"] = "-00:00:01";
+
+        Assert.Contains("Authentication:Introspection:PositiveCacheDuration must not be negative.", Failure(settings), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_audience_is_required()
     {
         var settings = Valid();

@@ -56,15 +56,16 @@ public sealed class FunctionMetadataTests
         Assert.Equal("AuthCodes.Functions.ProjectChangeEvent.RunAsync", function.GetProperty("entryPoint").GetString());
         Assert.Equal("dotnet-isolated", function.GetProperty("language").GetString());
 
-        // Every property of the one binding, as the official extension's attribute generates it too
-        // (sessions are off: the generator writes no isSessionsEnabled for the default false).
+        // Every property of the one binding. The stand-in has the official attribute's surface
+        // (ServiceBusTriggerSurfaceTests), so the official build generates the same: autoCompleteMessages
+        // because the function sets it, no isSessionsEnabled because neither has a default for it.
         var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
         Assert.Equal(
             Compact(
                 """
-                {"name":"body","direction":"In","type":"serviceBusTrigger","dataType":"String","autoCompleteMessages":true,
+                {"name":"body","direction":"In","type":"serviceBusTrigger","dataType":"String",
                 "topicName":"%ChangeEventsTopic%","subscriptionName":"%ChangeEventsSubscription%",
-                "connection":"ServiceBusConnection","cardinality":"One","properties":{}}
+                "connection":"ServiceBusConnection","autoCompleteMessages":true,"cardinality":"One","properties":{}}
                 """),
             Compact(binding.GetRawText()));
     }

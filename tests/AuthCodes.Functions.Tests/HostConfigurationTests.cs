@@ -47,6 +47,18 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
+    public void Host_json_function_timeout_equals_the_lock_renewal_so_no_invocation_outlives_its_lock()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")));
+        var root = host.RootElement;
+
+        Assert.Equal("00:10:00", root.GetProperty("functionTimeout").GetString());
+        Assert.Equal(
+            root.GetProperty("functionTimeout").GetString(),
+            root.GetProperty("extensions").GetProperty("serviceBus").GetProperty("maxAutoLockRenewalDuration").GetString());
+    }
+
+    [Fact]
     public void Local_settings_sample_names_the_worker_runtime_and_every_setting_the_options_read()
     {
         var values = SampleValues();

@@ -41,6 +41,18 @@ public sealed partial class AlertsAndAzdTests
     }
 
     [Fact]
+    public void Every_parameter_but_the_publisher_list_has_an_azd_variable_and_every_variable_is_documented()
+    {
+        var file = JsonNode.Parse(infra.ReadRepositoryFile("infra", "main.parameters.json"))!["parameters"]!.AsObject();
+        var declared = infra.Template["parameters"]!.AsObject().Select(pair => pair.Key);
+        Assert.Equal(["publisherPrincipals"], declared.Where(name => !file.ContainsKey(name)));
+
+        var deployDoc = infra.ReadRepositoryFile("docs", "deploy.md");
+        var variables = file.Select(pair => HookVariable().Match(pair.Value!["value"]!.ToString())).Where(m => m.Success).Select(m => m.Groups[1].Value);
+        Assert.All(variables.Where(name => name != "AZURE_ENV_NAME"), name => Assert.Matches($@"\b{name}\b", deployDoc));
+    }
+
+    [Fact]
     public void Postprovision_hook_reads_only_outputs_of_main_and_writes_every_sample_setting()
     {
         var hook = infra.ReadRepositoryFile("infra", "hooks", "postprovision.sh");

@@ -58,6 +58,17 @@ public sealed partial class FunctionAppTests
     private JsonObject FunctionAppConfig => infra.Single("Microsoft.Web/sites").Properties["functionAppConfig"]!.AsObject();
 
     [Fact]
+    public void Basic_publishing_credentials_and_ftp_are_disabled()
+    {
+        Assert.Equal("Disabled", (string?)infra.Single("Microsoft.Web/sites").Properties["siteConfig"]?["ftpsState"]);
+        var policies = infra.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").ToList();
+        Assert.Equal(
+            ["[format('{0}/{1}', parameters('name'), 'ftp')]", "[format('{0}/{1}', parameters('name'), 'scm')]"],
+            policies.Select(policy => policy.Name).Order(StringComparer.Ordinal));
+        Assert.All(policies, policy => Assert.False((bool?)policy.Properties["allow"] ?? true));
+    }
+
+    [Fact]
     public void Every_setting_the_code_reads_is_set()
     {
         var settings = AppSettings;

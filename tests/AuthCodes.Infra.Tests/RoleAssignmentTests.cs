@@ -19,6 +19,7 @@ public sealed partial class RoleAssignmentTests
     private const string DeploymentContainerScope = "Microsoft.Storage/storageAccounts/blobServices/containers";
     private const string StorageAccountScope = "resourceId('Microsoft.Storage/storageAccounts', parameters('hostStorageAccountName'))";
     private const string TopicScope = "Microsoft.ServiceBus/namespaces/topics";
+    private const string SubscriptionScope = "resourceId('Microsoft.ServiceBus/namespaces/topics/subscriptions', parameters('serviceBusNamespaceName'), parameters('topicName'), parameters('subscriptionName'))";
     private const string ApplicationInsightsScope = "Microsoft.Insights/components";
 
     private readonly InfraBuild infra = InfraBuild.Instance;
@@ -33,7 +34,7 @@ public sealed partial class RoleAssignmentTests
             (StorageBlobDataOwner, AppPrincipal, DeploymentContainerScope),
             (StorageBlobDataOwner, AppPrincipal, StorageAccountScope),
             (StorageTableDataContributor, AppPrincipal, StorageAccountScope),
-            (ServiceBusDataReceiver, AppPrincipal, TopicScope),
+            (ServiceBusDataReceiver, AppPrincipal, SubscriptionScope),
             (MonitoringMetricsPublisher, AppPrincipal, ApplicationInsightsScope),
             (ServiceBusDataSender, PublisherPrincipal, TopicScope),
             (ServiceBusDataReceiver, DeployerPrincipal, TopicScope),
@@ -60,10 +61,12 @@ public sealed partial class RoleAssignmentTests
     }
 
     [Fact]
-    public void Service_bus_roles_are_scoped_to_the_topic_and_the_app_only_receives()
+    public void Service_bus_roles_are_scoped_to_the_topic_and_the_app_only_receives_from_its_subscription()
     {
         var serviceBusGrants = Grants.Where(grant => grant.RoleId is ServiceBusDataReceiver or ServiceBusDataSender).ToList();
         Assert.All(serviceBusGrants, grant => Assert.Contains(TopicScope, grant.Scope, StringComparison.Ordinal));
+        var appGrant = Assert.Single(serviceBusGrants, grant => grant.Principal == AppPrincipal);
+        Assert.Equal(SubscriptionScope, appGrant.Scope);
         Assert.DoesNotContain(serviceBusGrants, grant => grant.Principal == AppPrincipal && grant.RoleId == ServiceBusDataSender);
         var publisherGrant = Assert.Single(serviceBusGrants, grant => grant.Principal == PublisherPrincipal);
         Assert.Equal(ServiceBusDataSender, publisherGrant.RoleId);
@@ -90,7 +93,7 @@ public sealed partial class RoleAssignmentTests
     }
 
     [Fact]
-    public void Cosmos_built_in_data_contributor_is_a_sql_role_assignment_at_account_scope()
+    public void Cosmos_built_in_data_contributor_is_a_sql_role_assignment_at_database_scope()
     {
         var assignments = infra.OfType("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments").ToList();
         Assert.Equal(2, assignments.Count);
@@ -99,8 +102,11 @@ public sealed partial class RoleAssignmentTests
             var scope = ArmResource.ExpressionBody((string?)assignment.Properties["scope"] ?? "");
             var role = (string?)assignment.Properties["roleDefinitionId"] ?? "";
             var principal = ArmResource.ExpressionBody((string?)assignment.Properties["principalId"] ?? "");
-            Assert.Equal("resourceId('Microsoft.DocumentDB/databaseAccounts', parameters('cosmosAccountName'))", scope);
-            Assert.Equal($"[format('{{0}}/sqlRoleDefinitions/{{1}}', {scope}, variables('cosmosDataContributor'))]", role);
+            Assert.Equal("variables('cosmosDatabaseScope')", scope);
+            Assert.Equal(
+                "[format('{0}/dbs/{1}', resourceId('Microsoft.DocumentDB/databaseAccounts', parameters('cosmosAccountName')), parameters('cosmosDatabaseName'))]",
+                (string?)assignment.Template["variables"]?["cosmosDatabaseScope"]);
+            Assert.Equal("[format('{0}/sqlRoleDefinitions/{1}', resourceId('Microsoft.DocumentDB/databaseAccounts', parameters('cosmosAccountName')), variables('cosmosDataContributor'))]", role);
             Assert.Equal(CosmosBuiltInDataContributor, assignment.ResolveVariable(role));
             Assert.Equal($"[format('{{0}}/{{1}}', parameters('cosmosAccountName'), guid({scope}, {principal}, variables('cosmosDataContributor')))]", assignment.Name);
         });

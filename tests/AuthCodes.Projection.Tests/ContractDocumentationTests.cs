@@ -57,12 +57,34 @@ public sealed partial class ContractDocumentationTests
     }
 
     [Fact]
+    public void Every_schema_example_has_its_own_event_id()
+    {
+        var ids = Directory.GetFiles(SchemaFolder, "*.schema.json").Select(path => (string)JsonNode.Parse(File.ReadAllText(path))!["examples"]![0]!["id"]!).ToList();
+
+        Assert.Equal(10, ids.Count);
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Theory]
+    [InlineData("18446744073709551615")]
+    [InlineData("09999999999999999999")]
+    [InlineData("0")]
+    public void The_schemas_and_the_parser_accept_every_64_bit_version(string version)
+    {
+        var example = JsonNode.Parse(File.ReadAllText(Path.Combine(SchemaFolder, "io.goauthentik.user.saved.schema.json")))!["examples"]![0]!.DeepClone();
+        example["entityversion"] = version;
+
+        Assert.True(SchemaOf("io.goauthentik.user.saved").Evaluate(example, Options).IsValid);
+        Assert.True(parser.Parse(BinaryData.FromString(example.ToJsonString())).IsValid);
+    }
+
+    [Fact]
     public void The_schemas_refuse_what_the_parser_refuses()
     {
         var schema = SchemaOf("io.goauthentik.user.saved");
         var example = JsonNode.Parse(File.ReadAllText(Path.Combine(SchemaFolder, "io.goauthentik.user.saved.schema.json")))!["examples"]![0]!;
 
-        foreach (var (attribute, value) in new (string, JsonNode?)[] { ("entityversion", "12a"), ("specversion", "0.3"), ("subject", "group/42"), ("type", "io.goauthentik.flow.saved") })
+        foreach (var (attribute, value) in new (string, JsonNode?)[] { ("entityversion", "12a"), ("entityversion", "18446744073709551616"), ("entityversion", "99999999999999999999"), ("specversion", "0.3"), ("subject", "group/42"), ("type", "io.goauthentik.flow.saved") })
         {
             var broken = example.DeepClone();
             broken[attribute] = value;

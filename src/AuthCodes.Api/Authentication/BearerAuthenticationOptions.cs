@@ -69,8 +69,14 @@ public sealed class IntrospectionOptions
     /// <summary>Client secret sent with HTTP Basic authentication to the endpoint; required when enabled.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>Bound on cached introspection results (each kept until its token's <c>exp</c>; default 10 000).</summary>
+    /// <summary>Bound on cached introspection results (default 10 000).</summary>
     public int CacheSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long an acceptance is reused before the issuer is asked again (default 60 s, never past the
+    /// token's expiry): the longest a revoked token keeps working on an instance.
+    /// </summary>
+    public TimeSpan PositiveCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a refusal (inactive token, missing scope) is remembered (default 30 s).</summary>
     public TimeSpan NegativeCacheDuration { get; set; } = TimeSpan.FromSeconds(30);

@@ -81,6 +81,11 @@ internal sealed class BearerAuthenticationOptionsValidator : IValidateOptions<Be
             {
                 failures.Add($"{Section}:Introspection:NegativeCacheDuration must not be negative.");
             }
+
+            if (introspection.PositiveCacheDuration < TimeSpan.Zero)
+            {
+                failures.Add($"{Section}:Introspection:PositiveCacheDuration must not be negative.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -10,7 +10,9 @@ namespace AuthCodes.Api.Authentication;
 /// <summary>
 /// RFC 7662 introspection of tokens that passed local validation: the only way to see revocation
 /// and scope of authentik tokens. Verdicts are cached under a SHA-256 of the token (the raw token
-/// is never a key, so a heap dump of the cache reveals none).
+/// is never a key, so a heap dump of the cache reveals none): an acceptance for at most
+/// <see cref="IntrospectionOptions.PositiveCacheDuration"/> (a revocation is seen that late at
+/// worst), a refusal for <see cref="IntrospectionOptions.NegativeCacheDuration"/>.
 /// </summary>
 internal sealed class TokenIntrospector : IDisposable
 {
@@ -50,7 +52,7 @@ internal sealed class TokenIntrospector : IDisposable
 
         var (active, responseExpires) = await IntrospectAsync(token, cancellationToken);
         var validUntil = active
-            ? Min(tokenExpires, responseExpires ?? tokenExpires)
+            ? Min(Min(tokenExpires, responseExpires ?? tokenExpires), now + options.PositiveCacheDuration)
             : now + options.NegativeCacheDuration;
         if (validUntil > now)
         {
