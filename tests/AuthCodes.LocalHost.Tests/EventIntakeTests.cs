@@ -9,7 +9,7 @@ namespace AuthCodes.LocalHost.Tests;
 public sealed class EventIntakeTests
 {
     private const string Events = "/api/events";
-    private const string UserEvent =
+    internal const string UserEvent =
         "{'specversion':'1.0','id':'evt-1','source':'https://auth.example.com/','type':'io.goauthentik.user.saved','subject':'user/42','entityversion':'1726236342243000',"
         + "'data':{'pk':42,'username':'alice','uuid':'00000000-0000-4000-8000-000000000042'}}";
 

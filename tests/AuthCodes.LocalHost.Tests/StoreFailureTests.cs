@@ -20,9 +20,6 @@ namespace AuthCodes.LocalHost.Tests;
 public sealed class StoreFailureTests
 {
     private const string ListUrl = "/api/v3/oauth2/authorization_codes/";
-    private const string UserEvent =
-        "{'specversion':'1.0','id':'evt-1','source':'https://auth.example.com/','type':'io.goauthentik.user.saved','subject':'user/42','entityversion':'1726236342243000',"
-        + "'data':{'pk':42,'username':'alice','uuid':'00000000-0000-4000-8000-000000000042'}}";
 
     public static TheoryData<string, Exception, HttpStatusCode, string?, string> ListFailures => new()
     {
@@ -64,7 +61,7 @@ public sealed class StoreFailureTests
         using var factory = new LocalHostFactory(store);
         using var host = WithFakeLogging(factory);
         using var client = host.CreateClient();
-        using var content = new StringContent(Q(UserEvent), Encoding.UTF8, "application/cloudevents+json");
+        using var content = new StringContent(Q(EventIntakeTests.UserEvent), Encoding.UTF8, "application/cloudevents+json");
 
         var response = await client.PostAsync("/api/events", content);
 
