@@ -24,8 +24,6 @@ public sealed partial class AuthorizationCodesApi(
     public const string OpenApiRoute = "v3/schema/authorization-codes.json";
     public const string HealthRoute = "health";
 
-    private static readonly TimeSpan StoreRetryAfter = TimeSpan.FromSeconds(5);
-
     public Task<ApiResponse> ListAsync(HttpRequest request, CancellationToken cancellationToken) =>
         HandleAsync(request, (caller, query) => queries.ListAsync(caller, query, cancellationToken), cancellationToken);
 
@@ -77,10 +75,7 @@ public sealed partial class AuthorizationCodesApi(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // A failing store is our problem, not the caller's: say so without a stack trace, and invite a retry.
-            LogStoreFailure(logger, exception);
-            return ApiResponse.Detail(
-                StatusCodes.Status503ServiceUnavailable, "The read model is temporarily unavailable.", StoreRetryAfter);
+            return FailureResponse.For(exception, logger, "The read model is temporarily unavailable.");
         }
     }
 

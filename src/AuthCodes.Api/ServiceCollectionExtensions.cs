@@ -1,3 +1,4 @@
+using AuthCodes.Api.Authentication;
 using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +8,17 @@ namespace AuthCodes.Api;
 
 public static class ServiceCollectionExtensions
 {
+    /// <summary>
+    /// What both hosts serve besides the store: the list API, bearer authentication, the projection
+    /// behind the event intake and the operators' routes. The host adds a store and its own extras.
+    /// </summary>
+    public static IServiceCollection AddAuthorizationCodesServices(this IServiceCollection services) =>
+        services
+            .AddAuthorizationCodesApi()
+            .AddBearerAuthentication()
+            .AddChangeEventProjection()
+            .AddEventAdministration();
+
     /// <summary>The list API's services, shared by both hosts. The host adds a store and an authenticator.</summary>
     public static IServiceCollection AddAuthorizationCodesApi(this IServiceCollection services)
     {
@@ -25,13 +37,6 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddEventAdministration(this IServiceCollection services)
     {
         services.TryAddSingleton<EventAdministration>();
-        return services;
-    }
-
-    /// <summary>The in-process store (local default and tests).</summary>
-    public static IServiceCollection AddEmbeddedReadModelStore(this IServiceCollection services)
-    {
-        services.TryAddSingleton<IReadModelStore, EmbeddedReadModelStore>();
         return services;
     }
 }

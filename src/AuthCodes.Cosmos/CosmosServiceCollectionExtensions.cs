@@ -24,9 +24,11 @@ public static class CosmosServiceCollectionExtensions
         services.AddOptions<CosmosStoreOptions>()
             .BindConfiguration(CosmosStoreOptions.SectionName)
             .Configure<IConfiguration>(ApplyConventions)
+            .Configure<IOptions<CodeRetentionOptions>>((options, retention) => options.CodeGracePeriod = retention.Value.CodeGracePeriod)
             .Validate(o => Uri.TryCreate(o.AccountEndpoint, UriKind.Absolute, out _), "Cosmos:AccountEndpoint (or CosmosDb__accountEndpoint) must be an absolute URI.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Database) && !string.IsNullOrWhiteSpace(o.CodesContainer) && !string.IsNullOrWhiteSpace(o.EntitiesContainer), "Cosmos:Database, Cosmos:CodesContainer and Cosmos:EntitiesContainer must not be empty.")
             .ValidateOnStart();
+        services.AddCodeRetention();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp =>
         {
@@ -54,7 +56,7 @@ public static class CosmosServiceCollectionExtensions
 
     /// <summary>
     /// Fills what the <c>Cosmos</c> section leaves empty from the Functions identity convention
-    /// (<c>CosmosDb__accountEndpoint</c>, <c>CosmosDb__clientId</c>) and the grace period from <c>Events:CodeGracePeriod</c>.
+    /// (<c>CosmosDb__accountEndpoint</c>, <c>CosmosDb__clientId</c>).
     /// </summary>
     internal static void ApplyConventions(CosmosStoreOptions options, IConfiguration configuration)
     {
@@ -67,11 +69,6 @@ public static class CosmosServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(options.ManagedIdentityClientId))
         {
             options.ManagedIdentityClientId = functions["clientId"];
-        }
-
-        if (configuration.GetValue<TimeSpan?>("Events:CodeGracePeriod") is { } grace)
-        {
-            options.CodeGracePeriod = grace;
         }
     }
 

@@ -45,8 +45,8 @@ public sealed class CosmosStoreOptions
     /// <summary>How long a page boundary (the sort key before a deep page) is reused; zero disables the cache.</summary>
     public TimeSpan PageBoundaryCacheLifetime { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long an expired code stays before its TTL removes it (bound from <c>Events:CodeGracePeriod</c>).</summary>
-    public TimeSpan CodeGracePeriod { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>How long an expired code stays before its TTL removes it: not a setting of this section, registration copies <see cref="AuthCodes.ReadModel.CodeRetentionOptions"/> here.</summary>
+    public TimeSpan CodeGracePeriod { get; internal set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long tombstones of users, groups, providers and applications are kept (at least the subscription's message TTL).</summary>
     public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromDays(14);

@@ -1,4 +1,6 @@
+using AuthCodes.ReadModel;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthCodes.Cosmos;
 
@@ -25,6 +27,10 @@ public static class ReadModelStoreSelection
             _ => throw new InvalidOperationException($"{Setting} must be '{Embedded}' or '{Cosmos}', not '{value}'."),
         };
     }
+
+    /// <summary>Registers the store <see cref="UseCosmos"/> picks: the Cosmos DB store or the embedded one.</summary>
+    public static IServiceCollection AddReadModelStore(this IServiceCollection services, IConfiguration configuration, string defaultStore = Embedded) =>
+        UseCosmos(configuration, defaultStore) ? services.AddCosmosReadModelStore() : services.AddEmbeddedReadModelStore();
 }
 
 /// <summary>

@@ -1,5 +1,4 @@
 using AuthCodes.Api;
-using AuthCodes.Api.Authentication;
 using AuthCodes.Functions;
 using AuthCodes.Cosmos;
 using AuthCodes.Projection;
@@ -27,24 +26,12 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
 });
 
 builder.Services
-    .AddAuthorizationCodesApi()
-    .AddBearerAuthentication()
-    // The projector behind ProjectChangeEvent. Unlike the local host, the deployed app accepts exactly
-    // one source and refuses to start without Events:Source.
-    .AddChangeEventProjection()
+    .AddAuthorizationCodesServices()
+    // Unlike the local host, the deployed app accepts exactly one source and refuses to start without Events:Source.
     .RequireEventSource()
-    .AddEventAdministration()
-    .AddHostedService<ProjectionMetricsForwarder>();
-
-// The read-model store: Cosmos DB (section Cosmos, or the CosmosDb__accountEndpoint/__clientId identity
-// settings) unless Store=embedded asks for the in-process one.
-if (ReadModelStoreSelection.UseCosmos(builder.Configuration, defaultStore: ReadModelStoreSelection.Cosmos))
-{
-    builder.Services.AddCosmosReadModelStore();
-}
-else
-{
-    builder.Services.AddEmbeddedReadModelStore();
-}
+    .AddHostedService<ProjectionMetricsForwarder>()
+    // Cosmos DB (section Cosmos, or the CosmosDb__accountEndpoint/__clientId identity settings)
+    // unless Store=embedded asks for the in-process store.
+    .AddReadModelStore(builder.Configuration, defaultStore: ReadModelStoreSelection.Cosmos);
 
 builder.Build().Run();

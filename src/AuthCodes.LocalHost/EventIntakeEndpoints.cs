@@ -22,11 +22,11 @@ internal static partial class EventIntakeEndpoints
 
     public static IEndpointRouteBuilder MapEventIntake(this IEndpointRouteBuilder endpoints)
     {
-        var events = endpoints.MapGroup(Route).AddEndpointFilter(RequireIntakeAccess);
-        events.MapPost("", PostAsync);
-        events.MapGet("rejected", (EventAdministration administration, CancellationToken ct) => administration.ListRejectedAsync(ct));
-        events.MapPost("rejected/{id}/replay", (string id, EventAdministration administration, CancellationToken ct) =>
-            administration.ReplayAsync(id, ct));
+        endpoints.MapPost(Route, PostAsync).AddEndpointFilter(RequireIntakeAccess);
+        var administration = endpoints.MapGroup(LocalHostExtensions.RoutePrefix).AddEndpointFilter(RequireIntakeAccess);
+        administration.MapGet(EventAdministration.RejectedRoute, (EventAdministration handler, CancellationToken ct) => handler.ListRejectedAsync(ct));
+        administration.MapPost(EventAdministration.ReplayRoute, (string id, EventAdministration handler, CancellationToken ct) =>
+            handler.ReplayAsync(id, ct));
         return endpoints;
     }
 
@@ -47,10 +47,9 @@ internal static partial class EventIntakeEndpoints
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // Transient (the store): what was applied stays applied; re-sending everything is safe, events are idempotent.
-            LogIntakeFailure(loggers.CreateLogger(typeof(EventIntakeEndpoints)), exception);
-            return ApiResponse.Detail(
-                StatusCodes.Status503ServiceUnavailable, "The read model is temporarily unavailable; send the events again.", TimeSpan.FromSeconds(5));
+            // What was applied stays applied; re-sending everything is safe, events are idempotent.
+            return FailureResponse.For(
+                exception, loggers.CreateLogger(typeof(EventIntakeEndpoints)), "The read model is temporarily unavailable; send the events again.");
         }
     }
 
@@ -76,7 +75,4 @@ internal static partial class EventIntakeEndpoints
             ? next(context)
             : ValueTask.FromResult<object?>(ApiResponse.Detail(StatusCodes.Status403Forbidden, $"A valid {KeyHeader} header is required."));
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Applying posted events failed; the client may send them again")]
-    private static partial void LogIntakeFailure(ILogger logger, Exception exception);
 }

@@ -7,10 +7,13 @@ namespace AuthCodes.LocalHost;
 
 internal static partial class LocalHostExtensions
 {
-    /// <summary>The same routes as the Functions app (which has the default <c>api</c> route prefix).</summary>
+    /// <summary>The Functions host's default route prefix, in front of the routes both hosts share.</summary>
+    public const string RoutePrefix = "/api";
+
+    /// <summary>The same routes as the Functions app.</summary>
     public static IEndpointRouteBuilder MapAuthorizationCodesApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api");
+        var api = endpoints.MapGroup(RoutePrefix);
         api.MapGet(AuthorizationCodesApi.ListRoute, (HttpRequest request, AuthorizationCodesApi handler, CancellationToken ct) =>
             handler.ListAsync(request, ct));
         api.MapGet(AuthorizationCodesApi.RetrieveRoute, (string id, HttpRequest request, AuthorizationCodesApi handler, CancellationToken ct) =>

@@ -1,8 +1,6 @@
 using AuthCodes.Api;
-using AuthCodes.Api.Authentication;
 using AuthCodes.Cosmos;
 using AuthCodes.LocalHost;
-using AuthCodes.Projection;
 
 // A developer tool first: Development unless the environment says otherwise. Set as the
 // lowest-precedence source (an environment variable), so --environment and test hosts still win,
@@ -22,20 +20,9 @@ switch (args.FirstOrDefault())
 }
 
 builder.Services
-    .AddAuthorizationCodesApi()
-    .AddBearerAuthentication()
-    .AddChangeEventProjection()
-    .AddEventAdministration();
-
-// Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
-if (ReadModelStoreSelection.UseCosmos(builder.Configuration))
-{
-    builder.Services.AddCosmosReadModelStore();
-}
-else
-{
-    builder.Services.AddEmbeddedReadModelStore();
-}
+    .AddAuthorizationCodesServices()
+    // Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
+    .AddReadModelStore(builder.Configuration);
 if (builder.Environment.IsDevelopment())
 {
     builder.Services.TrustDevelopmentSigningKey(builder.Configuration);

@@ -42,7 +42,7 @@ public sealed record ProjectionOutcome(
 /// <summary>Settings of the projection core.</summary>
 public sealed record ProjectionOptions
 {
-    /// <summary>How long a code's document, snapshot and tombstone outlive its expiry; older code events are ignored.</summary>
+    /// <summary>How long a code's document, snapshot and tombstone outlive its expiry; older code events are ignored. Hosts pass <see cref="AuthCodes.ReadModel.CodeRetentionOptions"/>.</summary>
     public TimeSpan CodeGracePeriod { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>How often a snapshot write that lost an optimistic-concurrency race is retried before the event fails (transiently).</summary>

@@ -1,3 +1,4 @@
+using AuthCodes.ReadModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,9 +12,6 @@ public sealed class EventsOptions
 
     /// <summary>The one CloudEvents <c>source</c> accepted (the publishing authentik install); empty accepts any.</summary>
     public string? Source { get; set; }
-
-    /// <summary>How long an expired code stays listed (<c>is_expired: true</c>) before it leaves the store.</summary>
-    public TimeSpan CodeGracePeriod { get; set; } = TimeSpan.FromHours(1);
 }
 
 public static class ProjectionServiceCollectionExtensions
@@ -23,15 +21,15 @@ public static class ProjectionServiceCollectionExtensions
     {
         services.AddOptions<EventsOptions>()
             .BindConfiguration(EventsOptions.SectionName)
-            .Validate(o => o.CodeGracePeriod >= TimeSpan.Zero, "Events:CodeGracePeriod must not be negative.")
             .ValidateOnStart();
+        services.AddCodeRetention();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProjectionProgress>();
         services.TryAddSingleton(sp => new ChangeEventParser(NullIfEmpty(sp.GetRequiredService<IOptions<EventsOptions>>().Value.Source)));
         services.TryAddSingleton(sp => new Projector(
-            sp.GetRequiredService<AuthCodes.ReadModel.IReadModelStore>(),
+            sp.GetRequiredService<IReadModelStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            new ProjectionOptions { CodeGracePeriod = sp.GetRequiredService<IOptions<EventsOptions>>().Value.CodeGracePeriod }));
+            new ProjectionOptions { CodeGracePeriod = sp.GetRequiredService<IOptions<CodeRetentionOptions>>().Value.CodeGracePeriod }));
         services.TryAddSingleton<ChangeEventIntake>();
         return services;
     }

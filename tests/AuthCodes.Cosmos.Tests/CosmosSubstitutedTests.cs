@@ -1,10 +1,13 @@
 using System.Net;
+using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using Azure.Identity;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 
@@ -91,7 +94,6 @@ public sealed class CosmosSubstitutedTests
             ["CosmosDb:accountEndpoint"] = "https://account.documents.azure.com:443/",
             ["CosmosDb:credential"] = "managedidentity",
             ["CosmosDb:clientId"] = "00000000-1111-2222-3333-444444444444",
-            ["Events:CodeGracePeriod"] = "00:30:00",
         }).Build();
         var options = new CosmosStoreOptions();
 
@@ -99,10 +101,47 @@ public sealed class CosmosSubstitutedTests
 
         Assert.Equal("https://account.documents.azure.com:443/", options.AccountEndpoint);
         Assert.Equal("00000000-1111-2222-3333-444444444444", options.ManagedIdentityClientId);
-        Assert.Equal(TimeSpan.FromMinutes(30), options.CodeGracePeriod);
         Assert.False(options.UsesKey);
         Assert.IsType<ManagedIdentityCredential>(CosmosServiceCollectionExtensions.Credential(options));
         Assert.IsType<DefaultAzureCredential>(CosmosServiceCollectionExtensions.Credential(new CosmosStoreOptions()));
+    }
+
+    [Theory]
+    [InlineData(null, 60)]
+    [InlineData("00:30:00", 30)]
+    public void The_item_ttl_grace_is_the_one_events_code_grace_period_the_projector_reads(string? gracePeriod, int minutes)
+    {
+        using var services = ServicesWith(gracePeriod);
+
+        Assert.Equal(TimeSpan.FromMinutes(minutes), services.GetRequiredService<IOptions<CosmosStoreOptions>>().Value.CodeGracePeriod);
+        Assert.Equal(TimeSpan.FromMinutes(minutes), services.GetRequiredService<IOptions<CodeRetentionOptions>>().Value.CodeGracePeriod);
+    }
+
+    [Fact]
+    public void A_negative_code_grace_period_fails_once_with_its_setting_name()
+    {
+        using var services = ServicesWith("-00:01:00");
+
+        var thrown = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<CosmosStoreOptions>>().Value);
+
+        Assert.Equal("Events:CodeGracePeriod must not be negative.", thrown.Message);
+    }
+
+    /// <summary>The store and the projection registered together, as both hosts do.</summary>
+    private static ServiceProvider ServicesWith(string? gracePeriod)
+    {
+        var settings = new Dictionary<string, string?> { ["Cosmos:AccountEndpoint"] = "https://account.documents.azure.com:443/" };
+        if (gracePeriod is not null)
+        {
+            settings["Events:CodeGracePeriod"] = gracePeriod;
+        }
+
+        return new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddCosmosReadModelStore()
+            .AddChangeEventProjection()
+            .BuildServiceProvider();
     }
 
     [Theory]

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 
@@ -25,7 +26,7 @@ internal sealed class FunctionHarness : IDisposable
     {
         Store = store ?? new EmbeddedReadModelStore();
         services = new ServiceCollection()
-            .AddLogging()
+            .AddFakeLogging()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddSingleton<TimeProvider>(Clock)
             .AddSingleton(Store)
@@ -35,6 +36,8 @@ internal sealed class FunctionHarness : IDisposable
     }
 
     public IReadModelStore Store { get; }
+
+    public FakeLogCollector Logs => services.GetFakeLogCollector();
 
     public FakeTimeProvider Clock { get; } = new(Sample.Now);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
 using AuthCodes.Projection;
+using AuthCodes.ReadModel;
 using Microsoft.Extensions.Configuration;
 
 namespace AuthCodes.Functions.Tests;
@@ -128,7 +129,13 @@ public sealed class HostConfigurationTests
         var authentication = configuration.GetSection(BearerAuthenticationOptions.SectionName)
             .Get<BearerAuthenticationOptions>(o => o.ErrorOnUnknownConfiguration = true);
 
-        var events = configuration.GetSection(EventsOptions.SectionName).Get<EventsOptions>(o => o.ErrorOnUnknownConfiguration = true);
+        // The Events section feeds two option types: each key belongs to exactly one of them.
+        var eventsSection = configuration.GetSection(EventsOptions.SectionName);
+        Assert.All(eventsSection.GetChildren(), setting => Assert.True(
+            (typeof(EventsOptions).GetProperty(setting.Key) is null) != (typeof(CodeRetentionOptions).GetProperty(setting.Key) is null),
+            $"Events:{setting.Key} is read by nothing"));
+        var events = eventsSection.Get<EventsOptions>();
+        var retention = configuration.GetSection(CodeRetentionOptions.SectionName).Get<CodeRetentionOptions>();
         var cosmos = configuration.GetSection(AuthCodes.Cosmos.CosmosStoreOptions.SectionName).Get<AuthCodes.Cosmos.CosmosStoreOptions>(o => o.ErrorOnUnknownConfiguration = true);
         Assert.True(AuthCodes.Cosmos.ReadModelStoreSelection.UseCosmos(configuration));
         Assert.Equal("authcodes", cosmos?.Database);
@@ -149,7 +156,8 @@ public sealed class HostConfigurationTests
         Assert.False(authentication.Introspection.Enabled);
         Assert.NotNull(events);
         Assert.Equal("https://auth.example.com/", events.Source);
-        Assert.Equal(TimeSpan.FromHours(1), events.CodeGracePeriod);
+        Assert.NotNull(retention);
+        Assert.Equal(TimeSpan.FromHours(1), retention.CodeGracePeriod);
     }
 
     private static Dictionary<string, string> SampleValues()

@@ -4,6 +4,7 @@ using AuthCodes.Api;
 using AuthCodes.Api.Authentication;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
+using Microsoft.Extensions.Logging;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 
@@ -175,20 +176,44 @@ public sealed class HttpFunctionTests : IDisposable
     }
 
     [Fact]
-    public async Task List_while_the_store_fails_is_503_with_retry_after_and_no_stack_trace()
+    public async Task List_while_the_store_is_unavailable_is_503_with_retry_after_and_no_stack_trace()
     {
         var store = Substitute.For<IReadModelStore>();
-        store.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>()).ThrowsAsync(new IOException("connection reset"));
+        store.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new StoreUnavailableException("The store did not answer.", new IOException("connection reset")));
         using var failing = new FunctionHarness(store);
         failing.AuthenticateAs(AliceCaller);
 
-        var context = FunctionHarness.Request();
-        var written = await FunctionHarness.ExecuteAsync(
-            context, await failing.Function<ListAuthorizationCodes>().RunAsync(context.Request, CancellationToken.None));
+        var written = await ListThroughAsync(failing);
 
         Assert.Equal(503, written.Status);
         Assert.Equal("5", written.RetryAfter);
         Assert.Equal("""{"detail":"The read model is temporarily unavailable."}""", written.Body);
+        Assert.IsType<StoreUnavailableException>(Assert.Single(failing.Logs.GetSnapshot(), r => r.Level == LogLevel.Error).Exception);
+    }
+
+    [Fact]
+    public async Task List_failing_for_any_other_reason_is_500_without_a_retry_hint_or_stack_trace()
+    {
+        var store = Substitute.For<IReadModelStore>();
+        store.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>()).ThrowsAsync(new InvalidOperationException("a bug"));
+        using var failing = new FunctionHarness(store);
+        failing.AuthenticateAs(AliceCaller);
+
+        var written = await ListThroughAsync(failing);
+
+        Assert.Equal(500, written.Status);
+        Assert.Equal("", written.RetryAfter);
+        Assert.Equal("""{"detail":"A server error occurred."}""", written.Body);
+        var logged = Assert.Single(failing.Logs.GetSnapshot(), r => r.Level == LogLevel.Error);
+        Assert.Equal("a bug", Assert.IsType<InvalidOperationException>(logged.Exception).Message);
+    }
+
+    private static async Task<Written> ListThroughAsync(FunctionHarness harness)
+    {
+        var context = FunctionHarness.Request();
+        return await FunctionHarness.ExecuteAsync(
+            context, await harness.Function<ListAuthorizationCodes>().RunAsync(context.Request, CancellationToken.None));
     }
 
     [Fact]

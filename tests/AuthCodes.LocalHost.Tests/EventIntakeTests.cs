@@ -11,7 +11,7 @@ namespace AuthCodes.LocalHost.Tests;
 public sealed class EventIntakeTests
 {
     private const string Events = EventIntake.Route;
-    private static readonly string UserEvent = ChangeEventEnvelope.Create(
+    internal static readonly string UserEvent = ChangeEventEnvelope.Create(
         "evt-1", "https://auth.example.com/", EntityNames.User, ChangeEventType.Saved, "42", 1726236342243000,
         new JsonObject { ["pk"] = 42, ["username"] = "alice", ["uuid"] = "00000000-0000-4000-8000-000000000042" }).ToJsonString();
 
