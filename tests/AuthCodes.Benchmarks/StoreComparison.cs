@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AuthCodes.Cosmos;
-using AuthCodes.Cosmos.Tests;
+using AuthCodes.Testing.Cosmos;
 using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;

@@ -12,9 +12,9 @@ public sealed class ContainerDefinitionFileTests
     [Fact]
     public void The_committed_container_definition_file_matches_the_code()
     {
-        var folder = typeof(ContainerDefinitionFileTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "CosmosServerFolder").Value!;
-        var path = Path.GetFullPath(Path.Combine(folder, "..", "..", "..", "src", "AuthCodes.Cosmos", "cosmos-containers.json"));
+        var root = typeof(ContainerDefinitionFileTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RepositoryRoot").Value!;
+        var path = Path.Combine(root, "src", "AuthCodes.Cosmos", "cosmos-containers.json");
         var expected = CosmosContainerDefinition.ToResourceJson();
         if (Environment.GetEnvironmentVariable("UPDATE_COSMOS_DEFINITION") == "1")
         {

@@ -1,30 +1,30 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
+using CsCheck;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AuthCodes.LocalHost.Tests;
 
 /// <summary>
-/// Seeded random and hostile query strings against the list and retrieve handlers of the local host's
-/// composition. Every answer must be a documented shape (schema-checked 200, field-error 400, the 404
-/// details) and never 5xx; valid combinations must answer 200 with exactly the expected page.
-/// <c>FUZZ_CASES</c> sets the number of cases (default 3000); <c>FUZZ_SEED</c> replays a run (an
-/// integer) or draws a fresh seed (<c>random</c>); the default seed is fixed so CI is repeatable.
+/// Generated random and hostile query strings against the list and retrieve handlers of the local
+/// host's composition. Every answer must be a documented shape (schema-checked 200, field-error 400,
+/// the 404 details) and never 5xx; valid combinations must answer 200 with exactly the expected page.
+/// 3000 list, 1000 retrieve and 1500 valid cases through <see cref="PropertyRun"/>: a failure is
+/// shrunk to the shortest, plainest query that still fails and printed with the seed that replays it.
 /// </summary>
 public sealed class QueryStringFuzzTests : IDisposable
 {
     private const string List = "oauth2_authorization_codes_list";
     private const string Retrieve = "oauth2_authorization_codes_retrieve";
-    private const int DefaultCases = 3000;
-    private const int DefaultSeed = 20240913;
-    private const int MaxReportedFailures = 10;
+    private const int ListCases = 3000;
+    private const ulong DefaultSeed = 20240913;
 
     private static readonly string[] ParamNames = ["page", "page_size", "ordering", "user", "provider", "search", "include_groups"];
     private static readonly string[] JunkNames = ["junk", "PAGE", "page[]", "", "%70age", "user ", "search%00", "__proto__", "🦄"];
     private static readonly string[] OrderingTerms = ["pk", "provider", "user", "expires"];
+    private static readonly string[] RetrieveIds = ["100", "101", "+102", " 103 ", "١٠٤", "1_05", "0", "-100", "99999999999999999999", "abc", "", "100.0", "%31%30%30"];
 
     private static readonly string[] HostileValues =
     [
@@ -38,122 +38,106 @@ public sealed class QueryStringFuzzTests : IDisposable
         "🦄", "👩‍👩‍👧‍👦", "\u202eevil", "Ünïcødé", "\ud800", "alice bob", "alice,openid",
     ];
 
+    private static readonly Gen<string> Hostile = Gen.OneOfConst(HostileValues);
+
+    private static readonly Gen<string> Tokens = Gen.Bool.Select(admin => admin ? ApiHarness.AdminToken : ApiHarness.AliceToken);
+
+    /// <summary>Up to eight parameters, mostly known names (one in eight junk), with hostile, huge, numeric, ordering or search values, escaped as a client would (seven in ten), raw, or without '='.</summary>
+    private static readonly Gen<string> HostileQueries = Gen.Select(
+        Gen.Frequency((7, Gen.OneOfConst(ParamNames)), (1, Gen.OneOfConst(JunkNames))),
+        Gen.Frequency(
+            (5, Hostile),
+            (1, SearchValues(maxWords: 3)),
+            (1, OrderingValues(allowJunk: true)),
+            (1, Gen.Long.Select(n => n.ToString(CultureInfo.InvariantCulture))),
+            (1, Gen.Int[250, 299].Select(n => new string('a', n))),
+            (1, Gen.Int[120, 299].Select(n => string.Concat(Enumerable.Repeat("🦄", n))))),
+        Gen.Int[0, 9],
+        (name, value, form) => form switch
+        {
+            9 => name, // no '=' at all
+            7 or 8 => name + "=" + value, // raw: percent-garbage, '+', '&' and friends reach the parser as they are
+            _ => Uri.EscapeDataString(name) + "=" + EscapeLenient(value),
+        }).Array[0, 8].Select(parts => string.Join('&', parts));
+
     // The embedded store completes synchronously.
     private readonly HashSet<(string OperationId, int Status, string Body)> validBodies = [];
 
     private readonly ApiHarness harness = new(SeededStore.CreateAsync().GetAwaiter().GetResult());
-
-    private static int Cases => FuzzRun.Cases(DefaultCases);
-
-    private static int Seed => FuzzRun.Seed(DefaultSeed);
 
     public void Dispose() => harness.Dispose();
 
     [Fact]
     public async Task Hostile_list_queries_get_only_documented_answers()
     {
-        var seed = Seed;
-        var random = new Random(seed);
-        var failures = new List<string>();
         var statuses = new Dictionary<int, int>();
-        for (var i = 0; i < Cases && failures.Count < MaxReportedFailures; i++)
-        {
-            var query = HostileQuery(random);
-            var token = random.Next(2) == 0 ? ApiHarness.AdminToken : ApiHarness.AliceToken;
-            var answer = await harness.ListAsync(query, token);
-            statuses[answer.Status] = statuses.GetValueOrDefault(answer.Status) + 1;
-            if (CheckListAnswer(query, token, answer) is { } problem)
+        var cases = await PropertyRun.CheckAsync(
+            Gen.Select(HostileQueries, Tokens, (query, token) => new HostileCase(query, token, "")),
+            async c =>
             {
-                failures.Add($"case {i} [{token}] ?{query} -> {answer.Status} {Truncate(answer.Body)}: {problem}");
-            }
-        }
+                var answer = await harness.ListAsync(c.Query, c.Token);
+                statuses[answer.Status] = statuses.GetValueOrDefault(answer.Status) + 1;
+                Fail(CheckListAnswer(c.Query, c.Token, answer), answer);
+            },
+            DefaultSeed,
+            ListCases,
+            c => $"[{c.Token}] ?{c.Query}");
 
-        Report(seed, failures);
-        if (Cases >= 300)
+        if (cases >= 300)
         {
             // The generator must reach every documented answer, or it tests less than it claims.
-            Assert.All(new[] { 200, 400, 404 }, status => Assert.True(statuses.GetValueOrDefault(status) >= Cases / 50, $"only {statuses.GetValueOrDefault(status)} answers {status} (seed {seed})"));
+            Assert.All(new[] { 200, 400, 404 }, status => Assert.True(statuses.GetValueOrDefault(status) >= cases / 50, $"only {statuses.GetValueOrDefault(status)} answers {status}"));
         }
     }
 
     [Fact]
     public async Task Hostile_retrieve_queries_get_only_documented_answers()
     {
-        var seed = Seed;
-        var random = new Random(seed);
-        var failures = new List<string>();
-        string[] ids = ["100", "101", "+102", " 103 ", "١٠٤", "1_05", "0", "-100", "99999999999999999999", "abc", "", "100.0", "%31%30%30"];
-        for (var i = 0; i < Cases / 3 && failures.Count < MaxReportedFailures; i++)
-        {
-            var query = HostileQuery(random);
-            var id = random.Next(3) == 0 ? Pick(random, HostileValues) : Pick(random, ids);
-            var token = random.Next(2) == 0 ? ApiHarness.AdminToken : ApiHarness.AliceToken;
-            var answer = await harness.RetrieveAsync(id, query, token);
-            var problem = answer.Status switch
+        await PropertyRun.CheckAsync(
+            Gen.Select(HostileQueries, Tokens, Gen.Frequency((2, Gen.OneOfConst(RetrieveIds)), (1, Hostile)), (query, token, id) => new HostileCase(query, token, id)),
+            async c =>
             {
-                200 => SchemaProblem(Retrieve, answer)
-                    ?? (token == ApiHarness.AliceToken && UserPkOf(JsonDocument.Parse(answer.Body).RootElement) != SeededStore.AlicePk
-                        ? "a non-superuser retrieved someone else's code" : null),
-                400 => FieldErrorProblem(query, answer),
-                404 => answer.Body == """{"detail":"Not found."}""" ? null : "404 body is not {\"detail\":\"Not found.\"}",
-                _ => $"undocumented status {answer.Status}",
-            };
-            if (problem is not null)
-            {
-                failures.Add($"case {i} [{token}] id={id} ?{query} -> {answer.Status} {Truncate(answer.Body)}: {problem}");
-            }
-        }
-
-        Report(seed, failures);
+                var answer = await harness.RetrieveAsync(c.Id, c.Query, c.Token);
+                Fail(answer.Status switch
+                {
+                    200 => SchemaProblem(Retrieve, answer)
+                        ?? (c.Token == ApiHarness.AliceToken && UserPkOf(JsonDocument.Parse(answer.Body).RootElement) != SeededStore.AlicePk
+                            ? "a non-superuser retrieved someone else's code" : null),
+                    400 => FieldErrorProblem(c.Query, answer),
+                    404 => answer.Body == """{"detail":"Not found."}""" ? null : "404 body is not {\"detail\":\"Not found.\"}",
+                    _ => $"undocumented status {answer.Status}",
+                }, answer);
+            },
+            DefaultSeed,
+            ListCases / 3,
+            c => $"[{c.Token}] id={c.Id} ?{c.Query}");
     }
 
     [Fact]
     public async Task Valid_combinations_answer_200_with_exactly_the_expected_page()
     {
-        var seed = Seed;
-        var random = new Random(seed);
-        var failures = new List<string>();
-        for (var i = 0; i < Cases / 2 && failures.Count < MaxReportedFailures; i++)
-        {
-            var valid = ValidCombination(random);
-            var answer = await harness.ListAsync(valid.Query, valid.Token);
-            var problem = answer.Status != 200
-                ? $"expected 200 on page {valid.Page} of {valid.ExpectedCount} codes"
-                : SchemaProblem(List, answer) ?? PageProblem(answer, valid);
-            if (problem is not null)
+        await PropertyRun.CheckAsync(
+            ValidCases,
+            async valid =>
             {
-                failures.Add($"case {i} [{valid.Token}] ?{valid.Query} -> {answer.Status} {Truncate(answer.Body)}: {problem}");
-            }
-        }
-
-        Report(seed, failures);
+                var answer = await harness.ListAsync(valid.Query, valid.Token);
+                Fail(answer.Status != 200
+                    ? $"expected 200 on page {valid.Page} of {valid.ExpectedCount} codes"
+                    : SchemaProblem(List, answer) ?? PageProblem(answer, valid), answer);
+            },
+            DefaultSeed,
+            ListCases / 2,
+            valid => $"[{valid.Token}] ?{valid.Query}");
     }
 
-    private static string HostileQuery(Random random)
-    {
-        var parts = new List<string>();
-        var count = random.Next(0, 9);
-        for (var p = 0; p < count; p++)
-        {
-            var name = random.Next(8) == 0 ? Pick(random, JunkNames) : Pick(random, ParamNames);
-            var value = random.Next(10) switch
-            {
-                0 => new string('a', random.Next(250, 300)),
-                1 => string.Concat(Enumerable.Repeat("🦄", random.Next(120, 300))),
-                2 => random.NextInt64(long.MinValue, long.MaxValue).ToString(CultureInfo.InvariantCulture),
-                3 => OrderingValue(random, allowJunk: true),
-                4 => string.Join(random.Next(2) == 0 ? " " : ",", Enumerable.Range(0, random.Next(1, 4)).Select(_ => Pick(random, SeededStore.SearchWords))),
-                _ => Pick(random, HostileValues),
-            };
-            parts.Add(random.Next(10) switch
-            {
-                0 => name, // no '=' at all
-                1 or 2 => name + "=" + value, // raw: percent-garbage, '+', '&' and friends reach the parser as they are
-                _ => Uri.EscapeDataString(name) + "=" + EscapeLenient(value),
-            });
-        }
+    private sealed record HostileCase(string Query, string Token, string Id);
 
-        return string.Join('&', parts);
+    private static void Fail(string? problem, Answer answer)
+    {
+        if (problem is not null)
+        {
+            throw new Xunit.Sdk.XunitException($"{problem}: {answer.Status} {Truncate(answer.Body)}");
+        }
     }
 
     /// <summary>What a client library would send; lone surrogates (unencodable) are sent raw.</summary>
@@ -169,11 +153,15 @@ public sealed class QueryStringFuzzTests : IDisposable
         }
     }
 
-    private static string OrderingValue(Random random, bool allowJunk)
+    private static Gen<string> SearchValues(int maxWords) =>
+        Gen.Select(Gen.OneOfConst(SeededStore.SearchWords).Array[1, maxWords], Gen.Bool, (words, comma) => string.Join(comma ? "," : " ", words));
+
+    /// <summary>One to four terms, each descending half the time; with junk, one term in four is a hostile value.</summary>
+    private static Gen<string> OrderingValues(bool allowJunk)
     {
-        var terms = Enumerable.Range(0, random.Next(1, 5)).Select(_ =>
-            (random.Next(2) == 0 ? "-" : "") + (allowJunk && random.Next(4) == 0 ? Pick(random, HostileValues) : Pick(random, OrderingTerms)));
-        return string.Join(random.Next(5) == 0 ? ", " : ",", terms);
+        var terms = allowJunk ? Gen.Frequency((3, Gen.OneOfConst(OrderingTerms)), (1, Hostile)) : Gen.OneOfConst(OrderingTerms);
+        return Gen.Select(Gen.Select(Gen.Bool, terms, (descending, term) => (descending ? "-" : "") + term).Array[1, 4], Gen.Int[0, 4],
+            (parts, separator) => string.Join(separator == 4 ? ", " : ",", parts));
     }
 
     /// <summary>The checks every list answer must pass, whatever the query; null when it does.</summary>
@@ -296,56 +284,77 @@ public sealed class QueryStringFuzzTests : IDisposable
 
     private sealed record ValidCase(string Token, string Query, int ExpectedCount, int Page, long[] ExpectedPks);
 
+    /// <summary>The filters of a valid query: caller, user and provider (each absent one time in three), search, ordering, page size, include_groups.</summary>
+    private sealed record ValidFilters(bool Admin, long? User, long? Provider, string? Search, string? Ordering, int PageSize, bool SendPageSize, string? IncludeGroups);
+
+    /// <summary>How a valid query is written: the int spellings, which page and how it is named, the parameters' order, and a junk value sent before a repeated parameter.</summary>
+    private sealed record ValidSpelling(int[] IntSpellings, int PageRoll, int PageForm, int[] Order, bool Repeat, int Repeated, string Junk);
+
+    private static readonly Gen<ValidFilters> ValidFilterDraws = Gen.Select(
+        Gen.Bool,
+        Gen.Frequency((1, Gen.Const((long?)null)), (2, Gen.OneOfConst(SeededStore.UserPks).Select(pk => (long?)pk))),
+        Gen.Frequency((1, Gen.Const((long?)null)), (2, Gen.OneOfConst(SeededStore.ProviderPks).Select(pk => (long?)pk))),
+        Gen.Frequency((2, Gen.Const((string?)null)), (1, SearchValues(maxWords: 2).Select(v => (string?)v))),
+        Gen.Frequency((1, Gen.Const((string?)null)), (2, OrderingValues(allowJunk: false).Select(v => (string?)v)), (1, OrderingValues(allowJunk: true).Select(v => (string?)v))),
+        Gen.Frequency((1, Gen.Const(ListQuery.DefaultPageSize)), (2, Gen.Int[1, 11])),
+        Gen.Bool,
+        Gen.Frequency((1, Gen.Const((string?)null)), (1, Gen.OneOfConst<string?>("true", "TRUE", "false", "0", ""))),
+        (admin, user, provider, search, ordering, pageSize, sendPageSize, includeGroups) =>
+            new ValidFilters(admin, user, provider, search, ordering, pageSize, sendPageSize, includeGroups));
+
+    private static readonly Gen<ValidSpelling> ValidSpellingDraws = Gen.Select(
+        Gen.Int[0, 7].Array[4],
+        Gen.Int[0, 1000],
+        Gen.Int[0, 3],
+        Gen.Int[0, 1000].Array[8],
+        Gen.Int[0, 2].Select(x => x == 2),
+        Gen.Int[0, 100],
+        Hostile,
+        (spellings, pageRoll, pageForm, order, repeat, repeated, junk) => new ValidSpelling(spellings, pageRoll, pageForm, order, repeat, repeated, junk));
+
     /// <summary>A query every part of which is valid, spelled in the many ways Python's <c>int()</c> accepts, with its expected page.</summary>
-    private static ValidCase ValidCombination(Random random)
+    private static readonly Gen<ValidCase> ValidCases = Gen.Select(ValidFilterDraws, ValidSpellingDraws, (f, spelling) =>
     {
-        var token = random.Next(2) == 0 ? ApiHarness.AdminToken : ApiHarness.AliceToken;
-        var caller = token == ApiHarness.AdminToken ? SeededStore.Admin : SeededStore.Alice;
+        var token = f.Admin ? ApiHarness.AdminToken : ApiHarness.AliceToken;
+        var caller = f.Admin ? SeededStore.Admin : SeededStore.Alice;
         var parts = new List<(string Name, string Value)>();
-        long? user = random.Next(3) == 0 ? null : Pick(random, SeededStore.UserPks);
-        long? provider = random.Next(3) == 0 ? null : Pick(random, SeededStore.ProviderPks);
-        if (user is { } u)
+        if (f.User is { } u)
         {
-            parts.Add(("user", IntSpelling(random, u)));
+            parts.Add(("user", IntSpelling(u, spelling.IntSpellings[0])));
         }
 
-        if (provider is { } p)
+        if (f.Provider is { } p)
         {
-            parts.Add(("provider", IntSpelling(random, p)));
+            parts.Add(("provider", IntSpelling(p, spelling.IntSpellings[1])));
         }
 
-        string? search = random.Next(3) == 0
-            ? string.Join(random.Next(2) == 0 ? " " : ",", Enumerable.Range(0, random.Next(1, 3)).Select(_ => Pick(random, SeededStore.SearchWords)))
-            : null;
-        if (search is not null)
+        if (f.Search is not null)
         {
-            parts.Add(("search", search));
+            parts.Add(("search", f.Search));
         }
 
-        var ordering = random.Next(4) == 0 ? null : OrderingValue(random, allowJunk: random.Next(3) == 0);
-        if (ordering is not null)
+        if (f.Ordering is not null)
         {
-            parts.Add(("ordering", ordering));
+            parts.Add(("ordering", f.Ordering));
         }
 
-        var pageSize = random.Next(3) == 0 ? ListQuery.DefaultPageSize : random.Next(1, 12);
-        if (pageSize != ListQuery.DefaultPageSize || random.Next(2) == 0)
+        if (f.PageSize != ListQuery.DefaultPageSize || f.SendPageSize)
         {
-            parts.Add(("page_size", IntSpelling(random, pageSize)));
+            parts.Add(("page_size", IntSpelling(f.PageSize, spelling.IntSpellings[2])));
         }
 
-        if (random.Next(2) == 0)
+        if (f.IncludeGroups is not null)
         {
-            parts.Add(("include_groups", Pick(random, new[] { "true", "TRUE", "false", "0", "" })));
+            parts.Add(("include_groups", f.IncludeGroups));
         }
 
-        var scopedUser = caller.IsSuperuser ? user : user is null || user == caller.UserPk ? caller.UserPk : -1;
-        var filter = new CodeFilter(scopedUser, provider, ListQuery.SplitSearchTerms(search) is { Count: > 0 } terms ? terms : null);
+        var scopedUser = caller.IsSuperuser ? f.User : f.User is null || f.User == caller.UserPk ? caller.UserPk : -1;
+        var filter = new CodeFilter(scopedUser, f.Provider, ListQuery.SplitSearchTerms(f.Search) is { Count: > 0 } terms ? terms : null);
         var matching = SeededStore.Codes.Where(filter.Matches).ToArray();
-        Array.Sort(matching, ListQuery.ParseOrdering(ordering));
-        var totalPages = PageEnvelope.TotalPagesFor(matching.Length, pageSize);
-        var page = random.Next(1, totalPages + 1);
-        switch (random.Next(4))
+        Array.Sort(matching, ListQuery.ParseOrdering(f.Ordering));
+        var totalPages = PageEnvelope.TotalPagesFor(matching.Length, f.PageSize);
+        var page = 1 + (spelling.PageRoll % totalPages);
+        switch (spelling.PageForm)
         {
             case 0 when page == 1:
                 break; // page omitted
@@ -353,37 +362,37 @@ public sealed class QueryStringFuzzTests : IDisposable
                 parts.Add(("page", "last"));
                 break;
             default:
-                parts.Add(("page", IntSpelling(random, page)));
+                parts.Add(("page", IntSpelling(page, spelling.IntSpellings[3])));
                 break;
         }
 
-        // Shuffle, and sometimes repeat a parameter with a junk value first: the last value wins.
-        var shuffled = parts.OrderBy(_ => random.Next()).ToList();
-        if (shuffled.Count > 0 && random.Next(3) == 0)
+        // Reorder, and sometimes repeat a parameter with a junk value first: the last value wins.
+        var ordered = parts.Select((part, i) => (part, key: spelling.Order[i])).OrderBy(x => x.key).Select(x => x.part).ToList();
+        if (ordered.Count > 0 && spelling.Repeat)
         {
-            var repeated = shuffled[random.Next(shuffled.Count)];
-            shuffled.Remove(repeated);
-            shuffled.Add((repeated.Name, Pick(random, HostileValues)));
-            shuffled.Add(repeated);
+            var repeated = ordered[spelling.Repeated % ordered.Count];
+            ordered.Remove(repeated);
+            ordered.Add((repeated.Name, spelling.Junk));
+            ordered.Add(repeated);
         }
 
-        var query = string.Join('&', shuffled.Select(kv => Uri.EscapeDataString(kv.Name) + "=" + Uri.EscapeDataString(kv.Value)));
-        var expected = matching.Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.Pk).ToArray();
+        var query = string.Join('&', ordered.Select(kv => Uri.EscapeDataString(kv.Name) + "=" + Uri.EscapeDataString(kv.Value)));
+        var expected = matching.Skip((page - 1) * f.PageSize).Take(f.PageSize).Select(c => c.Pk).ToArray();
         return new ValidCase(token, query, matching.Length, page, expected);
-    }
+    });
 
-    private static string IntSpelling(Random random, long value)
+    private static string IntSpelling(long value, int spelling)
     {
         var plain = value.ToString(CultureInfo.InvariantCulture);
-        return random.Next(8) switch
+        return spelling switch
         {
-            0 => "+" + plain,
-            1 => " " + plain + " ",
-            2 => "0" + plain,
-            3 => string.Concat(plain.Select(c => (char)('٠' + (c - '0')))), // Arabic-Indic digits
-            4 => string.Concat(plain.Select(c => (char)('０' + (c - '0')))), // fullwidth digits
-            5 when plain.Length > 1 => plain[0] + "_" + plain[1..],
-            6 => "\t" + plain + "\n",
+            1 => "+" + plain,
+            2 => " " + plain + " ",
+            3 => "0" + plain,
+            4 => string.Concat(plain.Select(c => (char)('٠' + (c - '0')))), // Arabic-Indic digits
+            5 => string.Concat(plain.Select(c => (char)('０' + (c - '0')))), // fullwidth digits
+            6 when plain.Length > 1 => plain[0] + "_" + plain[1..],
+            7 => "\t" + plain + "\n",
             _ => plain,
         };
     }
@@ -392,19 +401,6 @@ public sealed class QueryStringFuzzTests : IDisposable
         QueryHelpers.ParseQuery("?" + query).TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
 
     private static long UserPkOf(JsonElement code) => code.GetProperty("user").GetProperty("pk").GetInt64();
-
-    private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
-
-    private static void Report(int seed, List<string> failures)
-    {
-        if (failures.Count > 0)
-        {
-            var message = new StringBuilder()
-                .AppendLine(CultureInfo.InvariantCulture, $"{failures.Count} failing case(s) (first {MaxReportedFailures} shown). Replay with FUZZ_SEED={seed} FUZZ_CASES={Cases}.")
-                .AppendJoin(Environment.NewLine, failures);
-            Assert.Fail(message.ToString());
-        }
-    }
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }

@@ -2,11 +2,11 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuthCodes.Cosmos;
-using AuthCodes.Cosmos.Tests;
+using AuthCodes.Testing.Cosmos;
 using AuthCodes.ReadModel;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AuthCodes.Publishing.Tests;
+namespace AuthCodes.Cli.Tests;
 
 [CollectionDefinition(Name)]
 public sealed class CosmosServerCollection : ICollectionFixture<LocalCosmosServer>

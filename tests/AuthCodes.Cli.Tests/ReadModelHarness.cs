@@ -4,7 +4,7 @@ using AuthCodes.ReadModel;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AuthCodes.Publishing.Tests;
+namespace AuthCodes.Cli.Tests;
 
 /// <summary>Applies emitted JSON Lines through the real intake (parse, project) over an embedded store.</summary>
 internal sealed class ReadModelHarness : IDisposable

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AuthCodes.Publishing.Tests;
+namespace AuthCodes.Cli.Tests;
 
 /// <summary><c>--to servicebus</c> through the real Service Bus client (no broker runs here: what it does when it cannot reach one).</summary>
 public sealed class ServiceBusClientTests : IDisposable

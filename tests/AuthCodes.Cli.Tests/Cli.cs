@@ -1,6 +1,6 @@
 using AuthCodes.Cli;
 
-namespace AuthCodes.Publishing.Tests;
+namespace AuthCodes.Cli.Tests;
 
 /// <summary>Runs <c>authcodes</c> in-process and captures what it prints.</summary>
 internal sealed class Cli

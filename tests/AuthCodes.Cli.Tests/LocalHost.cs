@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AuthCodes.Publishing.Tests;
+namespace AuthCodes.Cli.Tests;
 
 /// <summary>The real local host in-process (Development, requests from loopback) over a store the test reads.</summary>
 internal sealed class LocalHost(IReadModelStore store, string? acceptedSource = null) : WebApplicationFactory<Program>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Azure.Cosmos;
 
-namespace AuthCodes.Cosmos.Tests;
+namespace AuthCodes.Testing.Cosmos;
 
 /// <summary>
 /// TEST ONLY (never in production code): makes the SDK's queries work against the local Cosmos

@@ -1,18 +1,19 @@
 using System.Net;
 using System.Text.Json;
+using AuthCodes.Cosmos;
 using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
+using AuthCodes.Testing.Cosmos;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AuthCodes.Cosmos.Tests;
+namespace AuthCodes.LocalHost.Tests;
 
 /// <summary>The local host switched to the Cosmos store by configuration alone (<c>Store=cosmos</c> and the <c>Cosmos</c> section).</summary>
-[Collection(CosmosCollection.Name)]
-public sealed class LocalHostOnCosmosTests(LocalCosmosServer server)
+public sealed class LocalHostOnCosmosTests(LocalCosmosServer server) : IClassFixture<LocalCosmosServer>
 {
     [Fact]
     public async Task Store_cosmos_runs_the_local_host_on_containers_it_creates_at_start_up()

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using AuthCodes.Projection;
 
-namespace AuthCodes.Publishing.Tests;
+namespace AuthCodes.Cli.Tests;
 
 public sealed class SyncTests : IDisposable
 {

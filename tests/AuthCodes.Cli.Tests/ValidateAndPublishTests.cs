@@ -3,7 +3,7 @@ using AuthCodes.ReadModel;
 using Azure.Messaging.ServiceBus;
 using NSubstitute;
 
-namespace AuthCodes.Publishing.Tests;
+namespace AuthCodes.Cli.Tests;
 
 public sealed class ValidateAndPublishTests : IDisposable
 {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AuthCodes.Publishing.Tests;
+namespace AuthCodes.Cli.Tests;
 
 /// <summary>
 /// authentik's REST API as far as the tool reads it, served in-process by TestServer: the five

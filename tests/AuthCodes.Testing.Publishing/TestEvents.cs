@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using AuthCodes.Publishing;
 
-namespace AuthCodes.Publishing.Tests;
+namespace AuthCodes.Testing.Publishing;
 
-internal static class TestEvents
+public static class TestEvents
 {
     public const string Source = "https://auth.example.com/";
 

@@ -3,9 +3,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
+using AuthCodes.Cosmos;
 using Microsoft.Azure.Cosmos;
+using Xunit;
 
-namespace AuthCodes.Cosmos.Tests;
+namespace AuthCodes.Testing.Cosmos;
 
 /// <summary>
 /// The Cosmos endpoint the tests run against: <c>COSMOS_ENDPOINT</c> (+ <c>COSMOS_KEY</c>) when set
@@ -216,10 +218,4 @@ public sealed class LocalCosmosServer : IAsyncLifetime, IDisposable
             throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {await stdout}{await stderr}");
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class CosmosCollection : ICollectionFixture<LocalCosmosServer>
-{
-    public const string Name = "Cosmos server";
 }
