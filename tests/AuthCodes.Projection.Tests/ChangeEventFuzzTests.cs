@@ -24,16 +24,16 @@ public sealed class ChangeEventFuzzTests : IDisposable
     private const string CodeSecret = "fuzz-code-secret";
 
     private readonly FakeTimeProvider time = new(Sample.Now);
-    private readonly EmbeddedReadModelStore store;
+    private readonly ReadModelStores store;
     private readonly FakeLogger<ChangeEventIntake> logger = new();
     private readonly Projector projector;
     private readonly ChangeEventIntake intake;
 
     public ChangeEventFuzzTests()
     {
-        store = new EmbeddedReadModelStore(time);
-        projector = new Projector(store, time);
-        intake = new ChangeEventIntake(new ChangeEventParser(Events.Source), projector, store, new ProjectionProgress(), time, logger);
+        store = EmbeddedReadModelStore.Create(time);
+        projector = new Projector(store.Snapshots, store.Views, time);
+        intake = new ChangeEventIntake(new ChangeEventParser(Events.Source), projector, store.RejectedEvents, new ProjectionProgress(), time, logger);
     }
 
     public void Dispose() => projector.Dispose();
@@ -67,7 +67,7 @@ public sealed class ChangeEventFuzzTests : IDisposable
             Assert.False(HoldsSecret(outcome.Reason), $"reason '{outcome.Reason}' holds a secret: {replay}");
         }
 
-        var leakedRecord = (await store.ListRejectedEventsAsync(int.MaxValue, CancellationToken.None)).FirstOrDefault(r => HoldsSecret(r.Body));
+        var leakedRecord = (await store.RejectedEvents.ListRejectedEventsAsync(int.MaxValue, CancellationToken.None)).FirstOrDefault(r => HoldsSecret(r.Body));
         Assert.True(leakedRecord is null, $"FUZZ_SEED={seed}: rejection record {leakedRecord?.RecordId} holds a secret: {leakedRecord?.Body}");
         var leakedLine = logger.Collector.GetSnapshot().FirstOrDefault(line => HoldsSecret(line.Message));
         Assert.True(leakedLine is null, $"FUZZ_SEED={seed}: a log line holds a secret: {leakedLine?.Message}");

@@ -3,9 +3,24 @@ using AuthCodes.Testing;
 
 namespace AuthCodes.ReadModel.Tests;
 
-public sealed class EmbeddedReadModelStoreTests : ReadModelStoreConformance
+public sealed class EmbeddedCodeReadStoreTests : CodeReadStoreConformance
 {
-    protected override Task<IReadModelStore> CreateStoreAsync() => Task.FromResult<IReadModelStore>(new EmbeddedReadModelStore());
+    protected override Task<ReadModelStores> CreateStoresAsync() => Task.FromResult(EmbeddedReadModelStore.Create());
+}
+
+public sealed class EmbeddedSnapshotStoreTests : SnapshotStoreConformance
+{
+    protected override Task<ReadModelStores> CreateStoresAsync() => Task.FromResult(EmbeddedReadModelStore.Create());
+}
+
+public sealed class EmbeddedViewStoreTests : ViewStoreConformance
+{
+    protected override Task<ReadModelStores> CreateStoresAsync() => Task.FromResult(EmbeddedReadModelStore.Create());
+}
+
+public sealed class EmbeddedRejectedEventStoreTests : RejectedEventStoreConformance
+{
+    protected override Task<ReadModelStores> CreateStoresAsync() => Task.FromResult(EmbeddedReadModelStore.Create());
 }
 
 /// <summary>Expiry is not in the shared suite: the local Cosmos server never expires items (ttl is Cosmos's job there).</summary>
@@ -17,52 +32,52 @@ public sealed class EmbeddedReadModelStoreExpiryTests
     public async Task Forgets_a_code_snapshot_and_its_document_once_its_expiry_plus_grace_has_passed()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
-        var store = new EmbeddedReadModelStore(time);
+        var store = EmbeddedReadModelStore.Create(time);
         var provider = Sample.Provider(1);
         var user = Sample.User(10);
         var forgetAt = Sample.Now.AddMinutes(61);
         var state = new CodeState(5, 1, 10, Sample.Now.AddMinutes(1), true, ["openid"]);
-        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, forgetAt), null, None));
-        await store.SaveCodeAsync(Sample.Code(5, provider, user, Sample.Now.AddMinutes(1)), None);
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, forgetAt), null, None));
+        await store.Views.SaveCodeAsync(Sample.Code(5, provider, user, Sample.Now.AddMinutes(1)), None);
 
         time.Advance(TimeSpan.FromMinutes(60));
-        Assert.NotNull(await store.GetCodeAsync(5, None));
-        Assert.Single(await store.GetLiveCodesOfUserAsync(10, None));
+        Assert.NotNull(await store.Codes.GetCodeAsync(5, None));
+        Assert.Single(await store.Snapshots.GetLiveCodesOfUserAsync(10, None));
 
         time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Null(await store.GetCodeAsync(5, None));
-        Assert.Null(await store.GetSnapshotAsync(EntityKey.Code(5), None));
-        Assert.Empty(await store.GetLiveCodesOfUserAsync(10, None));
-        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, None));
+        Assert.Null(await store.Codes.GetCodeAsync(5, None));
+        Assert.Null(await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None));
+        Assert.Empty(await store.Snapshots.GetLiveCodesOfUserAsync(10, None));
+        Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, None));
     }
 
     [Fact]
     public async Task Does_not_list_a_code_saved_after_its_snapshot_was_forgotten()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
-        var store = new EmbeddedReadModelStore(time);
+        var store = EmbeddedReadModelStore.Create(time);
         var state = new CodeState(5, 1, 10, Sample.Now, true, ["openid"]);
-        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddSeconds(1)), null, None));
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddSeconds(1)), null, None));
         time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Null(await store.GetSnapshotAsync(EntityKey.Code(5), None)); // forgotten now
+        Assert.Null(await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None)); // forgotten now
 
-        await store.SaveCodeAsync(Sample.Code(5, Sample.Provider(1), Sample.User(10), Sample.Now), None);
+        await store.Views.SaveCodeAsync(Sample.Code(5, Sample.Provider(1), Sample.User(10), Sample.Now), None);
 
-        Assert.Null(await store.GetCodeAsync(5, None));
+        Assert.Null(await store.Codes.GetCodeAsync(5, None));
     }
 
     [Fact]
     public async Task Keeps_a_code_whose_snapshot_was_rewritten_with_a_later_expiry()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
-        var store = new EmbeddedReadModelStore(time);
+        var store = EmbeddedReadModelStore.Create(time);
         var state = new CodeState(5, 1, 10, Sample.Now, true, ["openid"]);
-        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddMinutes(1)), null, None));
-        var current = await store.GetSnapshotAsync(EntityKey.Code(5), None);
-        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(2, false, "e2"), state, Sample.Now.AddHours(2)), current!.ETag, None));
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddMinutes(1)), null, None));
+        var current = await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None);
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(2, false, "e2"), state, Sample.Now.AddHours(2)), current!.ETag, None));
 
         time.Advance(TimeSpan.FromMinutes(5));
 
-        Assert.Equal(2UL, (await store.GetSnapshotAsync(EntityKey.Code(5), None))?.Stamp.Version);
+        Assert.Equal(2UL, (await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None))?.Stamp.Version);
     }
 }
