@@ -177,9 +177,9 @@ public sealed class HttpFunctionTests : IDisposable
     [Fact]
     public async Task List_while_the_store_fails_is_503_with_retry_after_and_no_stack_trace()
     {
-        var store = Substitute.For<IReadModelStore>();
-        store.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>()).ThrowsAsync(new IOException("connection reset"));
-        using var failing = new FunctionHarness(store);
+        var codes = Substitute.For<ICodeReadStore>();
+        codes.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>()).ThrowsAsync(new IOException("connection reset"));
+        using var failing = new FunctionHarness(EmbeddedReadModelStore.Create() with { Codes = codes });
         failing.AuthenticateAs(AliceCaller);
 
         var context = FunctionHarness.Request();
@@ -270,9 +270,9 @@ public sealed class HttpFunctionTests : IDisposable
     [Fact]
     public async Task Health_with_an_unreachable_store_is_503()
     {
-        var store = Substitute.For<IReadModelStore>();
-        store.IsReachableAsync(Arg.Any<CancellationToken>()).Returns(false);
-        using var unhealthy = new FunctionHarness(store);
+        var codes = Substitute.For<ICodeReadStore>();
+        codes.IsReachableAsync(Arg.Any<CancellationToken>()).Returns(false);
+        using var unhealthy = new FunctionHarness(EmbeddedReadModelStore.Create() with { Codes = codes });
         var context = FunctionHarness.Request(authorization: null);
 
         var written = await FunctionHarness.ExecuteAsync(
