@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace AuthCodes.ReadModel;
 
@@ -7,6 +8,7 @@ namespace AuthCodes.ReadModel;
 /// providers and a uuid for groups and applications. <see cref="PkText"/> is the key's one
 /// canonical text form (decimal digits; lower-case hyphenated uuid), used for Cosmos ids and logs.
 /// </summary>
+[JsonConverter(typeof(EntityKeyJsonConverter))]
 public readonly record struct EntityKey
 {
     private readonly long integerPk;

@@ -81,3 +81,27 @@ public sealed class EmbeddedReadModelStoreExpiryTests
         Assert.Equal(2UL, (await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None))?.Stamp.Version);
     }
 }
+
+/// <summary>States carry their key into stored JSON (Cosmos items): its shape must not change with its type.</summary>
+public sealed class EntityKeyTests
+{
+    [Fact]
+    public void Serializes_as_kind_and_canonical_pk_text_under_the_serializers_naming_policy()
+    {
+        var web = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+
+        Assert.Equal("""{"kind":1,"pk":"42"}""", System.Text.Json.JsonSerializer.Serialize(EntityKey.User(42), web));
+        Assert.Equal("""{"Kind":2,"Pk":"aaaaaaaa-0000-4000-8000-000000000001"}""", System.Text.Json.JsonSerializer.Serialize(EntityKey.Group(Guid.Parse("AAAAAAAA-0000-4000-8000-000000000001"))));
+        Assert.Equal(EntityKey.Code(7), System.Text.Json.JsonSerializer.Deserialize<EntityKey>("""{"kind":0,"pk":"7"}""", web));
+    }
+
+    [Fact]
+    public void Holds_typed_pks_and_refuses_the_other_kind_of_pk()
+    {
+        Assert.Equal(42, EntityKey.User(42).IntegerPk);
+        Assert.Equal("Group/aaaaaaaa-0000-4000-8000-000000000001", EntityKey.Group(Guid.Parse("aaaaaaaa-0000-4000-8000-000000000001")).ToString());
+        Assert.Throws<InvalidOperationException>(() => EntityKey.Code(1).UuidPk);
+        Assert.Throws<ArgumentException>(() => EntityKey.Of(EntityKind.Application, 1));
+        Assert.Equal(EntityKey.Provider(9), EntityKey.Parse(EntityKind.Provider, "9"));
+    }
+}
