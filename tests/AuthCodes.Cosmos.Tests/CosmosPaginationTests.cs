@@ -84,7 +84,7 @@ public sealed class CosmosPaginationTests(LocalCosmosServer server)
     /// <summary>Both stores get the same codes: 4 providers, 6 users, expiries with ties and nulls.</summary>
     private async Task<(ReadModelStores Cosmos, ReadModelStores Embedded)> SeedAsync(int count)
     {
-        var cosmos = await CosmosReadModelStoreTests.CreateAsync(server, "pagination");
+        var cosmos = await CosmosStores.CreateAsync(server, "pagination");
         var embedded = EmbeddedReadModelStore.Create();
         var random = new Random(4711);
         var providers = Enumerable.Range(1, 4).Select(pk => Sample.Provider(pk)).ToArray();

@@ -22,7 +22,7 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
     public async Task A_provider_change_fans_out_to_every_one_of_its_2000_codes()
     {
         const int Codes = 2000;
-        var store = await CosmosReadModelStoreTests.CreateAsync(server, "projection", clock);
+        var store = await CosmosStores.CreateAsync(server, "projection", clock);
         using var seeding = new SemaphoreSlim(1);
         var projectors = Enumerable.Range(0, 4).Select(_ => new Projector(store.Snapshots, store.Views, clock)).ToArray();
         await Apply(projectors[0], Provider(1, "Grafana", V));
@@ -95,9 +95,9 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
             }
         }
 
-        var options = await CosmosReadModelStoreTests.CreateAsync(server, "projection", clock);
+        var options = await CosmosStores.CreateAsync(server, "projection", clock);
         var first = options;
-        var second = await CosmosReadModelStoreTests.SecondStoreOnSameContainersAsync(server, first, clock);
+        var second = await CosmosStores.SecondStoreOnSameContainersAsync(server, first, clock);
         var (providersAndUsers, codes) = (events.Take(5).ToList(), events.Skip(5).OrderBy(_ => random.Next()).ToList());
         using var a = new Projector(first.Snapshots, first.Views, clock);
         using var b = new Projector(second.Snapshots, second.Views, clock);
@@ -120,8 +120,8 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
     [Fact]
     public async Task A_code_deleted_while_another_instance_fans_a_provider_rename_out_to_it_stays_unlisted()
     {
-        var first = await CosmosReadModelStoreTests.CreateAsync(server, "projection", clock);
-        var second = await CosmosReadModelStoreTests.SecondStoreOnSameContainersAsync(server, first, clock);
+        var first = await CosmosStores.CreateAsync(server, "projection", clock);
+        var second = await CosmosStores.SecondStoreOnSameContainersAsync(server, first, clock);
         using var other = new Projector(second.Snapshots, second.Views, clock);
         await ApplyAll(other, [Provider(1, "One", V), User(1, V, []), Code(1, provider: 1, user: 1, V)]);
 

@@ -8,29 +8,29 @@ namespace AuthCodes.Cosmos.Tests;
 [Collection(CosmosCollection.Name)]
 public sealed class CosmosCodeReadStoreTests(LocalCosmosServer server) : CodeReadStoreConformance
 {
-    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosReadModelStoreTests.CreateAsync(server, "conformance");
+    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosStores.CreateAsync(server, "conformance");
 }
 
 [Collection(CosmosCollection.Name)]
 public sealed class CosmosSnapshotStoreTests(LocalCosmosServer server) : SnapshotStoreConformance
 {
-    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosReadModelStoreTests.CreateAsync(server, "conformance");
+    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosStores.CreateAsync(server, "conformance");
 }
 
 [Collection(CosmosCollection.Name)]
 public sealed class CosmosViewStoreTests(LocalCosmosServer server) : ViewStoreConformance
 {
-    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosReadModelStoreTests.CreateAsync(server, "conformance");
+    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosStores.CreateAsync(server, "conformance");
 }
 
 [Collection(CosmosCollection.Name)]
 public sealed class CosmosRejectedEventStoreTests(LocalCosmosServer server) : RejectedEventStoreConformance
 {
-    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosReadModelStoreTests.CreateAsync(server, "conformance");
+    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosStores.CreateAsync(server, "conformance");
 }
 
 /// <summary>Cosmos stores for tests, each on a new pair of containers of the local server.</summary>
-internal static class CosmosReadModelStoreTests
+internal static class CosmosStores
 {
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ReadModelStores, CosmosStoreOptions> Options = [];
     private static int counter;
