@@ -13,6 +13,9 @@ namespace AuthCodes.Cosmos;
 /// </summary>
 internal sealed partial class CosmosCalls(CosmosContainers containers, CosmosStoreOptions options, ILogger logger)
 {
+    /// <summary>Writes answer without the item: nothing reads it back, and it saves the response bytes.</summary>
+    public static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
+
     public async ValueTask<Container> CodesAsync(CancellationToken cancellationToken)
     {
         try

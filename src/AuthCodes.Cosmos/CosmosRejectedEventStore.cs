@@ -8,12 +8,10 @@ namespace AuthCodes.Cosmos;
 internal sealed class CosmosRejectedEventStore(CosmosCalls calls) : IRejectedEventStore
 {
     private const string Partition = CosmosItemMapping.RejectedPartition;
-    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
-
     public async Task RecordRejectedEventAsync(RejectedEvent rejected, CancellationToken cancellationToken)
     {
         var item = CosmosItemMapping.ToItem(rejected);
-        await calls.WriteAsync(await calls.EntitiesAsync(cancellationToken), c => c.UpsertItemAsync(item, new PartitionKey(Partition), NoContent, cancellationToken), "record rejected event");
+        await calls.WriteAsync(await calls.EntitiesAsync(cancellationToken), c => c.UpsertItemAsync(item, new PartitionKey(Partition), CosmosCalls.NoContent, cancellationToken), "record rejected event");
     }
 
     public async Task<IReadOnlyList<RejectedEvent>> ListRejectedEventsAsync(int max, CancellationToken cancellationToken)

@@ -13,8 +13,6 @@ namespace AuthCodes.Cosmos;
 /// </summary>
 internal sealed class CosmosSnapshotStore(CosmosCalls calls, CosmosItemMapping mapping) : ISnapshotStore
 {
-    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
-
     public async Task<EntitySnapshot?> GetSnapshotAsync(EntityKey key, CancellationToken cancellationToken)
     {
         var item = await calls.PointReadAsync<SnapshotItem>(
@@ -47,7 +45,7 @@ internal sealed class CosmosSnapshotStore(CosmosCalls calls, CosmosItemMapping m
         {
             if (expectedETag is null)
             {
-                await calls.WriteAsync(entities, c => c.CreateItemAsync(item, partition, NoContent, cancellationToken), "create snapshot");
+                await calls.WriteAsync(entities, c => c.CreateItemAsync(item, partition, CosmosCalls.NoContent, cancellationToken), "create snapshot");
             }
             else
             {

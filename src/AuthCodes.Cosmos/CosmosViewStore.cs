@@ -10,8 +10,6 @@ namespace AuthCodes.Cosmos;
 /// </summary>
 internal sealed class CosmosViewStore(CosmosCalls calls, CosmosItemMapping mapping, PageBoundaryCache boundaries) : IViewStore
 {
-    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
-
     public async Task<UserView?> GetUserAsync(long pk, CancellationToken cancellationToken) =>
         (await calls.PointReadAsync<UserViewItem>(await calls.EntitiesAsync(cancellationToken), CosmosItemMapping.Id(pk), CosmosItemMapping.UserViewPartition, "read user", cancellationToken))?.View;
 
@@ -21,7 +19,7 @@ internal sealed class CosmosViewStore(CosmosCalls calls, CosmosItemMapping mappi
     public async Task SaveUserAsync(UserView user, CancellationToken cancellationToken)
     {
         var item = CosmosItemMapping.ToItem(user);
-        await calls.WriteAsync(await calls.EntitiesAsync(cancellationToken), c => c.UpsertItemAsync(item, new PartitionKey(item.Partition), NoContent, cancellationToken), "save user");
+        await calls.WriteAsync(await calls.EntitiesAsync(cancellationToken), c => c.UpsertItemAsync(item, new PartitionKey(item.Partition), CosmosCalls.NoContent, cancellationToken), "save user");
     }
 
     public async Task DeleteUserAsync(long pk, CancellationToken cancellationToken) =>
@@ -30,7 +28,7 @@ internal sealed class CosmosViewStore(CosmosCalls calls, CosmosItemMapping mappi
     public async Task SaveProviderAsync(ProviderView provider, string clientSecret, CancellationToken cancellationToken)
     {
         var item = new ProviderViewItem { Id = CosmosItemMapping.Id(provider.Pk), View = provider, ClientSecret = clientSecret };
-        await calls.WriteAsync(await calls.EntitiesAsync(cancellationToken), c => c.UpsertItemAsync(item, new PartitionKey(item.Partition), NoContent, cancellationToken), "save provider");
+        await calls.WriteAsync(await calls.EntitiesAsync(cancellationToken), c => c.UpsertItemAsync(item, new PartitionKey(item.Partition), CosmosCalls.NoContent, cancellationToken), "save provider");
     }
 
     public async Task DeleteProviderAsync(long pk, CancellationToken cancellationToken) =>
@@ -39,7 +37,7 @@ internal sealed class CosmosViewStore(CosmosCalls calls, CosmosItemMapping mappi
     public async Task SaveCodeAsync(CodeDocument code, CancellationToken cancellationToken)
     {
         var item = mapping.ToItem(code);
-        await calls.WriteAsync(await calls.CodesAsync(cancellationToken), c => c.UpsertItemAsync(item, new PartitionKey(item.Id), NoContent, cancellationToken), "save code");
+        await calls.WriteAsync(await calls.CodesAsync(cancellationToken), c => c.UpsertItemAsync(item, new PartitionKey(item.Id), CosmosCalls.NoContent, cancellationToken), "save code");
         boundaries.Invalidate();
     }
 
