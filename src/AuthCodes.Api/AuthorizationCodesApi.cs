@@ -14,7 +14,7 @@ namespace AuthCodes.Api;
 public sealed partial class AuthorizationCodesApi(
     ICallerAuthenticator authenticator,
     AuthorizationCodeQueries queries,
-    IReadModelStore store,
+    ICodeReadStore store,
     ProjectionProgress progress,
     IOptions<ApiOptions> options,
     ILogger<AuthorizationCodesApi> logger)

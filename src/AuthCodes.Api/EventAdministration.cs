@@ -11,7 +11,7 @@ namespace AuthCodes.Api;
 /// and replaying one after its cause is fixed; plus the per-event outcome answer of an intake.
 /// Hosts put their own gate in front (Functions: the admin key; local host: loopback or intake key).
 /// </summary>
-public sealed class EventAdministration(ChangeEventIntake intake, IReadModelStore store)
+public sealed class EventAdministration(ChangeEventIntake intake, IRejectedEventStore store)
 {
     public const string RejectedRoute = "events/rejected";
     public const string ReplayRoute = "events/rejected/{id}/replay";

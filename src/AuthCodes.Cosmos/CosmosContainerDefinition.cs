@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using AuthCodes.ReadModel;
 using Microsoft.Azure.Cosmos;
 
 namespace AuthCodes.Cosmos;
@@ -17,7 +18,7 @@ public static class CosmosContainerDefinition
     public const int DefaultTimeToLive = -1;
 
     /// <summary>The numeric fields code documents are sorted and filtered on (besides <c>/search</c>).</summary>
-    public static readonly IReadOnlyList<string> CodeSortFields = ["pk", "providerPk", "userPk", "expiresKey"];
+    public static readonly IReadOnlyList<string> CodeSortFields = [.. Enum.GetValues<CodeSortKey>().Select(CodeSortPath.Of)];
 
     /// <summary>
     /// Composite indexes of the codes container: every ordering of one key plus the <c>pk</c>
@@ -25,7 +26,11 @@ public static class CosmosContainerDefinition
     /// (<c>provider, expires</c>) plus <c>pk</c> in all eight. Other orderings sort a key-only
     /// candidate set in memory (see docs/cosmos-design.md).
     /// </summary>
-    public static IReadOnlyList<IReadOnlyList<(string Field, bool Descending)>> CodeCompositeIndexes { get; } = BuildCodeComposites();
+    public static IReadOnlyList<IReadOnlyList<SortTerm>> CodeCompositeIndexes { get; } = BuildCodeComposites();
+
+    /// <summary>Orderings the composite indexes serve (one field alone needs none).</summary>
+    internal static bool IsIndexed(IReadOnlyList<SortTerm> ordering) =>
+        ordering.Count == 1 || CodeCompositeIndexes.Any(c => c.SequenceEqual(ordering));
 
     public static ContainerProperties Codes(string name)
     {
@@ -45,7 +50,7 @@ public static class CosmosContainerDefinition
         foreach (var composite in CodeCompositeIndexes)
         {
             policy.CompositeIndexes.Add(new Collection<CompositePath>(
-                [.. composite.Select(p => new CompositePath { Path = "/" + p.Field, Order = p.Descending ? CompositePathSortOrder.Descending : CompositePathSortOrder.Ascending })]));
+                [.. composite.Select(t => new CompositePath { Path = "/" + CodeSortPath.Of(t.Key), Order = t.Descending ? CompositePathSortOrder.Descending : CompositePathSortOrder.Ascending })]));
         }
 
         return properties;
@@ -170,17 +175,17 @@ public static class CosmosContainerDefinition
         }
     }
 
-    private static List<IReadOnlyList<(string, bool)>> BuildCodeComposites()
+    private static List<IReadOnlyList<SortTerm>> BuildCodeComposites()
     {
-        var composites = new List<IReadOnlyList<(string, bool)>>();
+        var composites = new List<IReadOnlyList<SortTerm>>();
         bool[] directions = [false, true];
-        foreach (var key in new[] { "providerPk", "userPk", "expiresKey" })
+        foreach (var key in new[] { CodeSortKey.Provider, CodeSortKey.User, CodeSortKey.Expires })
         {
             foreach (var first in directions)
             {
                 foreach (var second in directions)
                 {
-                    composites.Add([(key, first), ("pk", second)]);
+                    composites.Add([new(key, first), new(CodeSortKey.Pk, second)]);
                 }
             }
         }
@@ -191,7 +196,7 @@ public static class CosmosContainerDefinition
             {
                 foreach (var pk in directions)
                 {
-                    composites.Add([("providerPk", provider), ("expiresKey", expires), ("pk", pk)]);
+                    composites.Add([new(CodeSortKey.Provider, provider), new(CodeSortKey.Expires, expires), new(CodeSortKey.Pk, pk)]);
                 }
             }
         }

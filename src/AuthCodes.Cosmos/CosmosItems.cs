@@ -59,13 +59,13 @@ internal sealed class CodeKeys
 
     public long ExpiresKey { get; init; }
 
-    public long Get(string field) => field switch
+    public long Get(CodeSortKey key) => key switch
     {
-        "pk" => Pk,
-        "providerPk" => ProviderPk,
-        "userPk" => UserPk,
-        "expiresKey" => ExpiresKey,
-        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+        CodeSortKey.Pk => Pk,
+        CodeSortKey.Provider => ProviderPk,
+        CodeSortKey.User => UserPk,
+        CodeSortKey.Expires => ExpiresKey,
+        _ => throw new ArgumentOutOfRangeException(nameof(key)),
     };
 }
 
@@ -113,7 +113,7 @@ internal sealed class UserViewItem
 {
     public required string Id { get; init; }
 
-    public string Partition { get; init; } = CosmosReadModelStore.UserViewPartition;
+    public string Partition { get; init; } = CosmosItemMapping.UserViewPartition;
 
     public required UserView View { get; init; }
 
@@ -125,16 +125,9 @@ internal sealed class ProviderViewItem
 {
     public required string Id { get; init; }
 
-    public string Partition { get; init; } = CosmosReadModelStore.ProviderViewPartition;
+    public string Partition { get; init; } = CosmosItemMapping.ProviderViewPartition;
 
     public required ProviderView View { get; init; }
-
-    public required string ClientSecret { get; init; }
-}
-
-internal sealed class ClientSecretItem
-{
-    public required string Id { get; init; }
 
     public required string ClientSecret { get; init; }
 }
@@ -144,7 +137,7 @@ internal sealed class RejectedItem
 {
     public required string Id { get; init; }
 
-    public string Partition { get; init; } = CosmosReadModelStore.RejectedPartition;
+    public string Partition { get; init; } = CosmosItemMapping.RejectedPartition;
 
     public required string RecordId { get; init; }
 

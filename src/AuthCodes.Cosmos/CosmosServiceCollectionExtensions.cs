@@ -14,7 +14,7 @@ namespace AuthCodes.Cosmos;
 public static class CosmosServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="CosmosReadModelStore"/> as the <see cref="IReadModelStore"/>, one singleton
+    /// Registers the Cosmos stores (<see cref="CosmosReadModelStore"/>) under the four store ports, one singleton
     /// <see cref="CosmosClient"/>, and a hosted service that makes the containers ready at start-up
     /// (created with a key, verified under Entra ID). <paramref name="configureClient"/> lets test or
     /// local configuration add client options (never used in production).
@@ -44,12 +44,15 @@ public static class CosmosServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new CosmosContainers(
             sp.GetRequiredService<CosmosClient>(), sp.GetRequiredService<IOptions<CosmosStoreOptions>>().Value, sp.GetRequiredService<ILogger<CosmosContainers>>()));
-        services.TryAddSingleton(sp => new CosmosReadModelStore(
+        services.Replace(ServiceDescriptor.Singleton(sp => CosmosReadModelStore.Create(
             sp.GetRequiredService<CosmosContainers>(),
             sp.GetRequiredService<IOptions<CosmosStoreOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<CosmosReadModelStore>>()));
-        services.Replace(ServiceDescriptor.Singleton<IReadModelStore>(sp => sp.GetRequiredService<CosmosReadModelStore>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CosmosReadModelStore)))));
+        services.Replace(ServiceDescriptor.Singleton(sp => sp.GetRequiredService<ReadModelStores>().Codes));
+        services.Replace(ServiceDescriptor.Singleton(sp => sp.GetRequiredService<ReadModelStores>().Snapshots));
+        services.Replace(ServiceDescriptor.Singleton(sp => sp.GetRequiredService<ReadModelStores>().Views));
+        services.Replace(ServiceDescriptor.Singleton(sp => sp.GetRequiredService<ReadModelStores>().RejectedEvents));
         services.AddHostedService<CosmosStartup>();
         return services;
     }

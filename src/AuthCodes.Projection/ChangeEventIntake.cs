@@ -13,7 +13,7 @@ namespace AuthCodes.Projection;
 public sealed partial class ChangeEventIntake(
     ChangeEventParser parser,
     Projector projector,
-    IReadModelStore store,
+    IRejectedEventStore rejectedEvents,
     ProjectionProgress progress,
     TimeProvider time,
     ILogger<ChangeEventIntake> logger)
@@ -49,7 +49,7 @@ public sealed partial class ChangeEventIntake(
     /// </summary>
     public async Task<ProjectionOutcome?> ReplayAsync(string recordId, CancellationToken cancellationToken)
     {
-        if (await store.GetRejectedEventAsync(recordId, cancellationToken) is not { } record)
+        if (await rejectedEvents.GetRejectedEventAsync(recordId, cancellationToken) is not { } record)
         {
             return null;
         }
@@ -62,7 +62,7 @@ public sealed partial class ChangeEventIntake(
         var outcome = await HandleAsync(BinaryData.FromString(record.Body), cancellationToken);
         if (outcome.Kind != OutcomeKind.Rejected || RecordIdOf(outcome.Rejection!, BinaryData.FromString(record.Body)) != recordId)
         {
-            await store.DeleteRejectedEventAsync(recordId, cancellationToken);
+            await rejectedEvents.DeleteRejectedEventAsync(recordId, cancellationToken);
         }
 
         return outcome;
@@ -74,7 +74,7 @@ public sealed partial class ChangeEventIntake(
         var now = time.GetUtcNow();
         if (outcome.Rejection is { } rejection)
         {
-            await store.RecordRejectedEventAsync(
+            await rejectedEvents.RecordRejectedEventAsync(
                 new RejectedEvent(RecordIdOf(rejection, body), rejection.Id, rejection.Type, rejection.Subject, rejection.Reason, now, rejection.SanitizedBody),
                 cancellationToken);
         }

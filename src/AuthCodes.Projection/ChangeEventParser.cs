@@ -225,9 +225,9 @@ public sealed partial class ChangeEventParser
     internal static EntityKey? ParseKey(EntityKind kind, string pk) => kind switch
     {
         EntityKind.Group or EntityKind.Application =>
-            Guid.TryParseExact(pk, "D", out var guid) ? new EntityKey(kind, guid.ToString("D")) : null,
+            Guid.TryParseExact(pk, "D", out var guid) ? EntityKey.Of(kind, guid) : null,
         _ => pk.Length > 0 && pk.All(char.IsAsciiDigit) && long.TryParse(pk, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            ? new EntityKey(kind, number.ToString(CultureInfo.InvariantCulture))
+            ? EntityKey.Of(kind, number)
             : null,
     };
 

@@ -17,7 +17,7 @@ internal static class EntityDataReader
     {
         EntityKind.Group => EntityKey.Group(RequiredGuid(data, "pk")),
         EntityKind.Application => EntityKey.Application(RequiredGuid(data, "pk")),
-        _ => new EntityKey(kind, RequiredInt64(data, "pk").ToString(CultureInfo.InvariantCulture)),
+        _ => EntityKey.Of(kind, RequiredInt64(data, "pk")),
     };
 
     public static EntityState Read(EntityKind kind, JsonObject data) => kind switch

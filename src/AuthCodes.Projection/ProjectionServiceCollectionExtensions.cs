@@ -27,7 +27,8 @@ public static class ProjectionServiceCollectionExtensions
         services.TryAddSingleton<ProjectionProgress>();
         services.TryAddSingleton(sp => new ChangeEventParser(NullIfEmpty(sp.GetRequiredService<IOptions<EventsOptions>>().Value.Source)));
         services.TryAddSingleton(sp => new Projector(
-            sp.GetRequiredService<IReadModelStore>(),
+            sp.GetRequiredService<AuthCodes.ReadModel.ISnapshotStore>(),
+            sp.GetRequiredService<AuthCodes.ReadModel.IViewStore>(),
             sp.GetRequiredService<TimeProvider>(),
             new ProjectionOptions { CodeGracePeriod = sp.GetRequiredService<IOptions<CodeRetentionOptions>>().Value.CodeGracePeriod }));
         services.TryAddSingleton<ChangeEventIntake>();

@@ -4,7 +4,8 @@ using AuthCodes.ReadModel;
 namespace AuthCodes.Projection;
 
 /// <summary>
-/// Applies change events to the read model through <see cref="IReadModelStore"/>, so that any
+/// Applies change events to the read model through its snapshots (<see cref="ISnapshotStore"/>) and the
+/// items derived from them (<see cref="IViewStore"/>), so that any
 /// interleaving or duplication of one set of events yields the same model.
 /// <list type="number">
 /// <item>Per entity, the snapshot's <see cref="EventStamp"/> decides: an event not above it is
@@ -38,14 +39,16 @@ public sealed class Projector : IDisposable
     /// <summary>authentik's parent walk: a direct group is depth 1; the walk stops after this depth.</summary>
     public const int MaxGroupDepth = 20;
 
-    private readonly IReadModelStore store;
+    private readonly ISnapshotStore snapshots;
+    private readonly IViewStore views;
     private readonly TimeProvider time;
     private readonly ProjectionOptions options;
     private readonly SemaphoreSlim gate = new(1, 1);
 
-    public Projector(IReadModelStore store, TimeProvider time, ProjectionOptions? options = null)
+    public Projector(ISnapshotStore snapshots, IViewStore views, TimeProvider time, ProjectionOptions? options = null)
     {
-        this.store = store;
+        this.snapshots = snapshots;
+        this.views = views;
         this.time = time;
         this.options = options ?? new ProjectionOptions();
     }
@@ -55,18 +58,6 @@ public sealed class Projector : IDisposable
     /// <summary>Applies a parsed event; a rejection passes through as a <see cref="OutcomeKind.Rejected"/> outcome.</summary>
     public Task<ProjectionOutcome> ApplyAsync(ParsedEvent parsed, CancellationToken cancellationToken) =>
         parsed.Event is { } e ? ApplyAsync(e, cancellationToken) : Task.FromResult(ProjectionOutcome.Rejected(parsed.Rejection!));
-
-    /// <summary>Applies a batch in order, one outcome per event. A transient failure throws and leaves the rest unapplied.</summary>
-    public async Task<IReadOnlyList<ProjectionOutcome>> ApplyBatchAsync(IEnumerable<ParsedEvent> events, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<ProjectionOutcome>();
-        foreach (var parsed in events)
-        {
-            outcomes.Add(await ApplyAsync(parsed, cancellationToken));
-        }
-
-        return outcomes;
-    }
 
     public async Task<ProjectionOutcome> ApplyAsync(ChangeEvent e, CancellationToken cancellationToken)
     {
@@ -98,7 +89,7 @@ public sealed class Projector : IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var current = await store.GetSnapshotAsync(e.Key, cancellationToken);
+            var current = await snapshots.GetSnapshotAsync(e.Key, cancellationToken);
             if (current is not null)
             {
                 var comparison = e.Stamp.CompareTo(current.Stamp);
@@ -114,7 +105,7 @@ public sealed class Projector : IDisposable
             }
 
             var snapshot = new EntitySnapshot(e.Key, e.Stamp, e.Deleted ? null : e.State, ForgetAt(e, current));
-            if (await store.TryWriteSnapshotAsync(snapshot, current?.ETag, cancellationToken))
+            if (await snapshots.TryWriteSnapshotAsync(snapshot, current?.ETag, cancellationToken))
             {
                 return (current?.State, null);
             }
@@ -141,17 +132,15 @@ public sealed class Projector : IDisposable
     {
         var roots = e.Key.Kind switch
         {
-            EntityKind.AuthorizationCode => new FanOut { Codes = [ParsePk(e.Key)] },
-            EntityKind.User => new FanOut { Users = [ParsePk(e.Key)] },
-            EntityKind.Group => new FanOut { Users = await GetGroupMembersAsync(Guid.Parse(e.Key.Pk), cancellationToken) },
-            EntityKind.Provider => new FanOut { Providers = [ParsePk(e.Key)] },
+            EntityKind.AuthorizationCode => new FanOut { Codes = [e.Key.IntegerPk] },
+            EntityKind.User => new FanOut { Users = [e.Key.IntegerPk] },
+            EntityKind.Group => new FanOut { Users = await GetGroupMembersAsync(e.Key.UuidPk, cancellationToken) },
+            EntityKind.Provider => new FanOut { Providers = [e.Key.IntegerPk] },
             EntityKind.Application => new FanOut { Providers = ClaimedProviders(previous, e.Deleted ? null : e.State) },
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.Key.Kind, "Not an entity kind of the contract."),
         };
         await SettleAsync(e.Key, roots, cancellationToken);
     }
-
-    private static long ParsePk(EntityKey key) => long.Parse(key.Pk, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The providers an application claimed before or claims now: their views name it.</summary>
     private static long[] ClaimedProviders(params EntityState?[] claims)
@@ -177,7 +166,7 @@ public sealed class Projector : IDisposable
         var pending = new Queue<Guid>([groupPk]);
         while (pending.TryDequeue(out var parent))
         {
-            foreach (var child in await store.GetLiveChildGroupsAsync(parent, cancellationToken))
+            foreach (var child in await snapshots.GetLiveChildGroupsAsync(parent, cancellationToken))
             {
                 if (affected.Add(child.Pk))
                 {
@@ -186,7 +175,7 @@ public sealed class Projector : IDisposable
             }
         }
 
-        return [.. (await store.GetLiveUsersInGroupsAsync(affected, cancellationToken)).Select(u => u.Pk).Order()];
+        return [.. (await snapshots.GetLiveUsersInGroupsAsync(affected, cancellationToken)).Select(u => u.Pk).Order()];
     }
 
     /// <summary>
@@ -222,49 +211,49 @@ public sealed class Projector : IDisposable
     /// </summary>
     private async Task<bool> WriteChangedAsync(FanOut roots, Written written, CancellationToken cancellationToken)
     {
-        var groups = new GroupCache(store);
-        var views = new ViewCache(store);
+        var groups = new GroupCache(snapshots);
+        var derivedViews = new ViewCache(views);
         var codes = new Dictionary<long, CodeState?>();
         var wrote = false;
         foreach (var userPk in roots.Users)
         {
-            var view = views.Users[userPk] = await DeriveUserAsync(userPk, groups, cancellationToken);
+            var view = derivedViews.Users[userPk] = await DeriveUserAsync(userPk, groups, cancellationToken);
             var rewritten = await WriteIfChangedAsync(
-                written.Users, userPk, view, v => store.SaveUserAsync(v, cancellationToken), () => Wrote(store.DeleteUserAsync(userPk, cancellationToken)));
-            Include(await store.GetLiveCodesOfUserAsync(userPk, cancellationToken), all: rewritten);
+                written.Users, userPk, view, v => views.SaveUserAsync(v, cancellationToken), () => Wrote(views.DeleteUserAsync(userPk, cancellationToken)));
+            Include(await snapshots.GetLiveCodesOfUserAsync(userPk, cancellationToken), all: rewritten);
             wrote |= rewritten;
         }
 
         foreach (var providerPk in roots.Providers)
         {
             var derived = await DeriveProviderAsync(providerPk, cancellationToken);
-            views.Providers[providerPk] = derived?.View;
+            derivedViews.Providers[providerPk] = derived?.View;
             var rewritten = await WriteIfChangedAsync(
                 written.Providers,
                 providerPk,
                 derived,
-                p => store.SaveProviderAsync(p.View, p.ClientSecret, cancellationToken),
-                () => Wrote(store.DeleteProviderAsync(providerPk, cancellationToken)));
-            Include(await store.GetLiveCodesOfProviderAsync(providerPk, cancellationToken), all: rewritten);
+                p => views.SaveProviderAsync(p.View, p.ClientSecret, cancellationToken),
+                () => Wrote(views.DeleteProviderAsync(providerPk, cancellationToken)));
+            Include(await snapshots.GetLiveCodesOfProviderAsync(providerPk, cancellationToken), all: rewritten);
             wrote |= rewritten;
         }
 
         var unseen = written.Codes.Keys.Concat(roots.Codes).Where(pk => !codes.ContainsKey(pk)).Distinct().Select(EntityKey.Code).ToArray();
         foreach (var key in unseen)
         {
-            codes[ParsePk(key)] = null;
+            codes[key.IntegerPk] = null;
         }
 
         foreach (var snapshot in await ReadSnapshotsAsync(unseen, cancellationToken))
         {
-            codes[ParsePk(snapshot.Key)] = snapshot is { IsLive: true, State: CodeState code } ? code : null;
+            codes[snapshot.Key.IntegerPk] = snapshot is { IsLive: true, State: CodeState code } ? code : null;
         }
 
         foreach (var (pk, code) in codes)
         {
-            var document = code is null ? null : await DeriveCodeAsync(code, views, cancellationToken);
+            var document = code is null ? null : await DeriveCodeAsync(code, derivedViews, cancellationToken);
             wrote |= await WriteIfChangedAsync(
-                written.Codes, pk, document, d => store.SaveCodeAsync(d, cancellationToken), () => store.DeleteCodeAsync(pk, cancellationToken));
+                written.Codes, pk, document, d => views.SaveCodeAsync(d, cancellationToken), () => views.DeleteCodeAsync(pk, cancellationToken));
         }
 
         return wrote;
@@ -282,8 +271,8 @@ public sealed class Projector : IDisposable
     private async Task<IReadOnlyList<EntitySnapshot>> ReadSnapshotsAsync(EntityKey[] keys, CancellationToken cancellationToken) => keys switch
     {
         [] => [],
-        [var key] => [.. new[] { await store.GetSnapshotAsync(key, cancellationToken) }.OfType<EntitySnapshot>()],
-        _ => await store.GetSnapshotsAsync(keys, cancellationToken),
+        [var key] => [.. new[] { await snapshots.GetSnapshotAsync(key, cancellationToken) }.OfType<EntitySnapshot>()],
+        _ => await snapshots.GetSnapshotsAsync(keys, cancellationToken),
     };
 
     /// <summary>
@@ -314,19 +303,19 @@ public sealed class Projector : IDisposable
 
     /// <summary>The user's view from its snapshot and its groups' snapshots; null while the user is not live.</summary>
     private async Task<UserView?> DeriveUserAsync(long userPk, GroupCache groups, CancellationToken cancellationToken) =>
-        await store.GetSnapshotAsync(EntityKey.User(userPk), cancellationToken) is { IsLive: true, State: UserState user }
+        await snapshots.GetSnapshotAsync(EntityKey.User(userPk), cancellationToken) is { IsLive: true, State: UserState user }
             ? await DeriveUserAsync(user, groups, cancellationToken)
             : null;
 
     /// <summary>The provider's view (and its secret) from its snapshot and the applications claiming it; null while the provider is not live.</summary>
     private async Task<ProviderItem?> DeriveProviderAsync(long providerPk, CancellationToken cancellationToken)
     {
-        if (await store.GetSnapshotAsync(EntityKey.Provider(providerPk), cancellationToken) is not { IsLive: true, State: ProviderState provider })
+        if (await snapshots.GetSnapshotAsync(EntityKey.Provider(providerPk), cancellationToken) is not { IsLive: true, State: ProviderState provider })
         {
             return null;
         }
 
-        var applications = await store.GetLiveApplicationsClaimingProviderAsync(providerPk, cancellationToken);
+        var applications = await snapshots.GetLiveApplicationsClaimingProviderAsync(providerPk, cancellationToken);
         return new ProviderItem(Derivation.ProviderView(provider, applications), provider.ClientSecret);
     }
 
@@ -386,7 +375,7 @@ public sealed class Projector : IDisposable
     /// User and provider views read (or just derived) once per settling round: a fan-out over
     /// thousands of codes shares a handful of views instead of two point reads per code.
     /// </summary>
-    private sealed class ViewCache(IReadModelStore store)
+    private sealed class ViewCache(IViewStore store)
     {
         public Dictionary<long, UserView?> Users { get; } = [];
 
@@ -400,7 +389,7 @@ public sealed class Projector : IDisposable
     }
 
     /// <summary>Group snapshots read once per settling round (a group fan-out derives many users from the same groups).</summary>
-    private sealed class GroupCache(IReadModelStore store)
+    private sealed class GroupCache(ISnapshotStore snapshots)
     {
         private readonly Dictionary<Guid, GroupState?> live = [];
 
@@ -412,10 +401,10 @@ public sealed class Projector : IDisposable
                 return;
             }
 
-            var found = await store.GetSnapshotsAsync(missing, cancellationToken);
+            var found = await snapshots.GetSnapshotsAsync(missing, cancellationToken);
             foreach (var key in missing)
             {
-                live[Guid.Parse(key.Pk)] = null;
+                live[key.UuidPk] = null;
             }
 
             foreach (var snapshot in found.Where(s => s.IsLive))

@@ -25,7 +25,7 @@ public sealed record NotFoundOutcome(string Detail) : QueryOutcome
 /// errors (400) before pagination (404). A page costs a bounded number of store calls: existence
 /// checks for the filters, one count, one page read, and for superusers one batched secret read.
 /// </summary>
-public sealed class AuthorizationCodeQueries(IReadModelStore store, TimeProvider clock)
+public sealed class AuthorizationCodeQueries(ICodeReadStore store, TimeProvider clock)
 {
     public async Task<QueryOutcome> ListAsync(Caller caller, ListQuery query, CancellationToken cancellationToken)
     {

@@ -3,26 +3,6 @@ using System.Text.Json;
 namespace AuthCodes.ReadModel;
 
 /// <summary>
-/// One entity's identity: its kind and its primary key in the canonical text form the projector
-/// uses (decimal digits for integer keys, lower-case hyphenated uuids for group and application
-/// keys). In Cosmos this is the snapshot item's <c>id</c> (<c>"user/42"</c>).
-/// </summary>
-public readonly record struct EntityKey(EntityKind Kind, string Pk)
-{
-    public static EntityKey User(long pk) => new(EntityKind.User, pk.ToString());
-
-    public static EntityKey Provider(long pk) => new(EntityKind.Provider, pk.ToString());
-
-    public static EntityKey Code(long pk) => new(EntityKind.AuthorizationCode, pk.ToString());
-
-    public static EntityKey Group(Guid pk) => new(EntityKind.Group, pk.ToString("D"));
-
-    public static EntityKey Application(Guid pk) => new(EntityKind.Application, pk.ToString("D"));
-
-    public override string ToString() => $"{Kind}/{Pk}";
-}
-
-/// <summary>
 /// Which event an entity's snapshot last applied. Stamps are totally ordered: the higher
 /// <see cref="Version"/> wins; on equal versions a delete beats a save; then the ordinally larger
 /// event id wins. An event whose stamp equals the stored one is an exact duplicate.

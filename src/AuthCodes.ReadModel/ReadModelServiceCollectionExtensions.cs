@@ -6,10 +6,14 @@ namespace AuthCodes.ReadModel;
 
 public static class ReadModelServiceCollectionExtensions
 {
-    /// <summary>The in-process store (local default and tests).</summary>
+    /// <summary>The in-process store (local default and tests): one instance behind all four ports.</summary>
     public static IServiceCollection AddEmbeddedReadModelStore(this IServiceCollection services)
     {
-        services.TryAddSingleton<IReadModelStore, EmbeddedReadModelStore>();
+        services.TryAddSingleton(sp => EmbeddedReadModelStore.Create(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<ReadModelStores>().Codes);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ReadModelStores>().Snapshots);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ReadModelStores>().Views);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ReadModelStores>().RejectedEvents);
         return services;
     }
 

@@ -2,6 +2,17 @@ using System.Text.Json;
 
 namespace AuthCodes.ReadModel;
 
+/// <summary>How authentik providers map a user to a token's <c>sub</c> claim.</summary>
+public enum SubjectMode
+{
+    HashedUserId,
+    UserId,
+    UserUuid,
+    UserUsername,
+    UserEmail,
+    UserUpn,
+}
+
 public static class SubjectModes
 {
     private static readonly Dictionary<string, SubjectMode> ByName = new(StringComparer.Ordinal)

@@ -31,7 +31,7 @@ public sealed class AuthHarness : IAsyncDisposable
 
     public DateTimeOffset Now => Time.GetUtcNow();
 
-    public EmbeddedReadModelStore Store => (EmbeddedReadModelStore)provider.GetRequiredService<IReadModelStore>();
+    public ReadModelStores Store => provider.GetRequiredService<ReadModelStores>();
 
     public ICallerAuthenticator Authenticator => provider.GetRequiredService<ICallerAuthenticator>();
 
@@ -53,7 +53,9 @@ public sealed class AuthHarness : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton<TimeProvider>(time);
-        services.AddSingleton<IReadModelStore, EmbeddedReadModelStore>();
+        var store = EmbeddedReadModelStore.Create(time);
+        services.AddSingleton(store);
+        services.AddSingleton(store.Codes);
         services.AddBearerAuthentication();
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -66,7 +68,7 @@ public sealed class AuthHarness : IAsyncDisposable
 
     public async Task<UserView> AddUserAsync(UserView user)
     {
-        await Store.SaveUserAsync(user, CancellationToken.None);
+        await Store.Views.SaveUserAsync(user, CancellationToken.None);
         return user;
     }
 

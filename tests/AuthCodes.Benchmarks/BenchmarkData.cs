@@ -12,24 +12,24 @@ internal static class BenchmarkData
 
     public static readonly Caller Superuser = new(1, IsSuperuser: true);
 
-    public static async Task<EmbeddedReadModelStore> CreateStoreAsync()
+    public static async Task<ReadModelStores> CreateStoreAsync()
     {
-        var store = new EmbeddedReadModelStore();
+        var store = EmbeddedReadModelStore.Create();
         var providers = Enumerable.Range(1, ProviderCount).Select(pk => Sample.Provider(pk)).ToArray();
         foreach (var provider in providers)
         {
-            await store.SaveProviderAsync(provider, $"secret-{provider.Pk}", CancellationToken.None);
+            await store.Views.SaveProviderAsync(provider, $"secret-{provider.Pk}", CancellationToken.None);
         }
 
         var users = Enumerable.Range(1, UserCount).Select(pk => User(pk)).ToArray();
         foreach (var user in users)
         {
-            await store.SaveUserAsync(user, CancellationToken.None);
+            await store.Views.SaveUserAsync(user, CancellationToken.None);
         }
 
         foreach (var code in Codes(providers, users, CodeCount))
         {
-            await store.SaveCodeAsync(code, CancellationToken.None);
+            await store.Views.SaveCodeAsync(code, CancellationToken.None);
         }
 
         return store;

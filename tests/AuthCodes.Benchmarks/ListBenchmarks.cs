@@ -31,7 +31,7 @@ public class ListBenchmarks
         services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .AddSingleton<IReadModelStore>(store)
+            .AddSingleton(store.Codes)
             .AddSingleton<ICallerAuthenticator>(new SuperuserAuthenticator())
             .AddAuthorizationCodesApi()
             .BuildServiceProvider();

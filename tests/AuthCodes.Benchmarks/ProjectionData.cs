@@ -157,11 +157,11 @@ internal static class ProjectionData
         public World()
         {
             var time = new FixedTime(Sample.Now);
-            Store = new EmbeddedReadModelStore(time);
-            Projector = new Projector(Store, time);
+            Store = EmbeddedReadModelStore.Create(time);
+            Projector = new Projector(Store.Snapshots, Store.Views, time);
         }
 
-        public EmbeddedReadModelStore Store { get; }
+        public ReadModelStores Store { get; }
 
         public ChangeEventParser Parser { get; } = new(Source);
 
@@ -174,7 +174,7 @@ internal static class ProjectionData
             EnsureApplied(await Projector.ApplyAsync(Parser.Parse(body), CancellationToken.None));
 
         public async Task<IReadOnlyList<CodeDocument>> CodesAsync(CodeFilter filter, int take) =>
-            await Store.ListCodesAsync(filter, ListQuery.ParseOrdering("pk"), 0, take, CancellationToken.None);
+            await Store.Codes.ListCodesAsync(filter, ListQuery.ParseOrdering("pk"), 0, take, CancellationToken.None);
 
         public void Dispose() => Projector.Dispose();
     }

@@ -32,16 +32,16 @@ internal static class StoreComparison
         var cosmosOptions = server.Server.Options("benchmarks", Guid.NewGuid().ToString("N"));
         var containers = new CosmosContainers(server.Server.Client, cosmosOptions, NullLogger<CosmosContainers>.Instance);
         await containers.EnsureReadyAsync(None);
-        var cosmos = new CosmosReadModelStore(containers, cosmosOptions, TimeProvider.System, NullLogger<CosmosReadModelStore>.Instance);
+        var cosmos = CosmosReadModelStore.Create(containers, cosmosOptions, TimeProvider.System, NullLogger.Instance);
         var uncachedOptions = server.Server.Options("benchmarks", "unused");
         uncachedOptions.CodesContainer = cosmosOptions.CodesContainer;
         uncachedOptions.EntitiesContainer = cosmosOptions.EntitiesContainer;
         uncachedOptions.PageBoundaryCacheLifetime = TimeSpan.Zero;
-        var cosmosUncached = new CosmosReadModelStore(containers, uncachedOptions, TimeProvider.System, NullLogger<CosmosReadModelStore>.Instance);
-        var embedded = new EmbeddedReadModelStore();
+        var cosmosUncached = CosmosReadModelStore.Create(containers, uncachedOptions, TimeProvider.System, NullLogger.Instance);
+        var embedded = EmbeddedReadModelStore.Create();
 
         var rows = new List<string>();
-        foreach (var (name, store) in new (string, IReadModelStore)[] { ("embedded", embedded), ("cosmos", cosmos) })
+        foreach (var (name, store) in new (string, ReadModelStores)[] { ("embedded", embedded), ("cosmos", cosmos) })
         {
             var seeding = Stopwatch.StartNew();
             await SeedAsync(store);
@@ -60,13 +60,13 @@ internal static class StoreComparison
             output.WriteLine($"{work} | {store} | {figure}");
         }
 
-        foreach (var (name, store) in new (string, IReadModelStore)[] { ("embedded", embedded), ("cosmos", cosmos) })
+        foreach (var (name, store) in new (string, ReadModelStores)[] { ("embedded", embedded), ("cosmos", cosmos) })
         {
-            var queries = new AuthorizationCodeQueries(store, TimeProvider.System);
+            var queries = new AuthorizationCodeQueries(store.Codes, TimeProvider.System);
             Record("list page 1 (superuser, default order, page_size=100)", name, await MedianAsync(() => ListAsync(queries, "page_size=100")));
             Record("deep page 90 (page_size=100), boundary remembered", name, await MedianAsync(() => ListAsync(queries, "page_size=100&page=90")));
             Record("user-filtered list (user=42, 100 codes)", name, await MedianAsync(() => ListAsync(queries, "page_size=100&user=42")));
-            using var projector = new Projector(store, TimeProvider.System);
+            using var projector = new Projector(store.Snapshots, store.Views, TimeProvider.System);
             var version = V + 10;
             Record("code upsert (one code event through the projector)", name, await MedianAsync(async () =>
             {
@@ -75,12 +75,12 @@ internal static class StoreComparison
             }));
         }
 
-        var uncachedQueries = new AuthorizationCodeQueries(cosmosUncached, TimeProvider.System);
+        var uncachedQueries = new AuthorizationCodeQueries(cosmosUncached.Codes, TimeProvider.System);
         Record("deep page 90 (page_size=100), boundary remembered", "cosmos, no cache (skip query each time)", await MedianAsync(() => ListAsync(uncachedQueries, "page_size=100&page=90")));
 
-        foreach (var (name, store) in new (string, IReadModelStore)[] { ("embedded", embedded), ("cosmos", cosmos) })
+        foreach (var (name, store) in new (string, ReadModelStores)[] { ("embedded", embedded), ("cosmos", cosmos) })
         {
-            using var projector = new Projector(store, TimeProvider.System);
+            using var projector = new Projector(store.Snapshots, store.Views, TimeProvider.System);
             var stopwatch = Stopwatch.StartNew();
             await projector.ApplyAsync(Provider(1, "Provider One Renamed", V + 100), None);
             Record($"provider fan-out over {Codes} codes (one provider event)", name, $"{stopwatch.Elapsed.TotalMilliseconds:F0} ms (once)");
@@ -98,9 +98,9 @@ internal static class StoreComparison
     }
 
     /// <summary>20 providers, 100 users, 10,000 codes all of provider 1 (for the fan-out), through the projector as events.</summary>
-    private static async Task SeedAsync(IReadModelStore store)
+    private static async Task SeedAsync(ReadModelStores store)
     {
-        using var setup = new Projector(store, TimeProvider.System);
+        using var setup = new Projector(store.Snapshots, store.Views, TimeProvider.System);
         foreach (var pk in Enumerable.Range(1, 20))
         {
             await setup.ApplyAsync(Provider(pk, $"Provider {pk}", V), None);
@@ -111,7 +111,7 @@ internal static class StoreComparison
             await setup.ApplyAsync(User(pk), None);
         }
 
-        var projectors = Enumerable.Range(0, 4).Select(_ => new Projector(store, TimeProvider.System)).ToArray();
+        var projectors = Enumerable.Range(0, 4).Select(_ => new Projector(store.Snapshots, store.Views, TimeProvider.System)).ToArray();
         await Parallel.ForEachAsync(Enumerable.Range(1, Codes), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (pk, ct) =>
             await projectors[pk % 4].ApplyAsync(Code(pk, 1, 1 + (pk % Users), V), ct));
         foreach (var projector in projectors)

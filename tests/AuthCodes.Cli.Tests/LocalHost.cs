@@ -1,5 +1,6 @@
 using System.Net;
 using AuthCodes.ReadModel;
+using AuthCodes.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AuthCodes.Cli.Tests;
 
 /// <summary>The real local host in-process (Development, requests from loopback) over a store the test reads.</summary>
-internal sealed class LocalHost(IReadModelStore store, string? acceptedSource = null) : WebApplicationFactory<Program>
+internal sealed class LocalHost(ReadModelStores store, string? acceptedSource = null) : WebApplicationFactory<Program>
 {
     private readonly string keyFolder = Path.Combine(Path.GetTempPath(), "authcodes-publishing-tests", Guid.NewGuid().ToString("N"));
 
@@ -22,7 +23,7 @@ internal sealed class LocalHost(IReadModelStore store, string? acceptedSource = 
         builder.UseSetting("Events:Source", acceptedSource ?? "");
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton(store);
+            services.ReplaceReadModelStores(store);
             services.AddSingleton<IStartupFilter>(new LoopbackClient());
         });
     }

@@ -14,12 +14,12 @@ internal sealed class ReadModelHarness : IDisposable
 
     public ReadModelHarness(TimeProvider time, string source = FakeAuthentik.BaseUrl)
     {
-        Store = new EmbeddedReadModelStore(time);
-        projector = new Projector(Store, time);
-        intake = new ChangeEventIntake(new ChangeEventParser(source), projector, Store, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
+        Store = EmbeddedReadModelStore.Create(time);
+        projector = new Projector(Store.Snapshots, Store.Views, time);
+        intake = new ChangeEventIntake(new ChangeEventParser(source), projector, Store.RejectedEvents, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
     }
 
-    public EmbeddedReadModelStore Store { get; }
+    public ReadModelStores Store { get; }
 
     public async Task<List<ProjectionOutcome>> ApplyAsync(IEnumerable<string> lines)
     {
@@ -33,7 +33,7 @@ internal sealed class ReadModelHarness : IDisposable
     }
 
     public async Task<IReadOnlyList<CodeDocument>> CodesAsync() =>
-        await Store.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 0, 1000, CancellationToken.None);
+        await Store.Codes.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 0, 1000, CancellationToken.None);
 
     public void Dispose() => projector.Dispose();
 }

@@ -33,16 +33,16 @@ public sealed class RebuildTests(LocalCosmosServer server) : IDisposable
     private Cli NewCli(FakeAuthentik authentik) =>
         new() { AuthentikHandler = authentik.Handler, Time = authentik.Clock, ConfigureCosmos = server.ConfigureClient };
 
-    private async Task<CosmosReadModelStore> StoreAsync(string suffix, TimeProvider time)
+    private async Task<ReadModelStores> StoreAsync(string suffix, TimeProvider time)
     {
         var options = server.Options(database, suffix);
         var containers = new CosmosContainers(server.Client, options, NullLogger<CosmosContainers>.Instance);
         await containers.EnsureReadyAsync(CancellationToken.None);
-        return new CosmosReadModelStore(containers, options, time, NullLogger<CosmosReadModelStore>.Instance);
+        return CosmosReadModelStore.Create(containers, options, time, NullLogger.Instance);
     }
 
-    private static async Task<string> ListJsonAsync(IReadModelStore store) =>
-        JsonSerializer.Serialize(await store.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 0, 100, CancellationToken.None));
+    private static async Task<string> ListJsonAsync(ReadModelStores store) =>
+        JsonSerializer.Serialize(await store.Codes.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 0, 100, CancellationToken.None));
 
     [Fact]
     public async Task Projects_everything_into_the_new_pair_as_the_hosts_would_and_says_how_to_switch()
@@ -73,7 +73,7 @@ public sealed class RebuildTests(LocalCosmosServer server) : IDisposable
         using var reference = new ReadModelHarness(authentik.Clock);
         await reference.ApplyAsync(File.ReadAllLines(folder.File("events.jsonl")));
         var rebuilt = await StoreAsync("v2", authentik.Clock);
-        Assert.Equal(7, await rebuilt.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+        Assert.Equal(7, await rebuilt.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
         Assert.Equal(await ListJsonAsync(reference.Store), await ListJsonAsync(rebuilt));
 
         // The state file is a sync state: the catch-up pass sends what changed, and the rest once more.
@@ -117,10 +117,10 @@ public sealed class RebuildTests(LocalCosmosServer server) : IDisposable
         Assert.Equal(4, await failed.RunAsync(Rebuild("v3", extra: ["--max-retries", "0"])));
         Assert.Contains("answered 503 Service Unavailable", failed.Error.ToString(), StringComparison.Ordinal);
         Assert.Contains("Nothing was projected by this run; run the same command again.", failed.Error.ToString(), StringComparison.Ordinal);
-        Assert.Equal(0, await (await StoreAsync("v3", authentik.Clock)).CountCodesAsync(CodeFilter.All, CancellationToken.None));
+        Assert.Equal(0, await (await StoreAsync("v3", authentik.Clock)).Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
 
         Assert.Equal(0, await NewCli(authentik).RunAsync(Rebuild("v3")));
-        Assert.Equal(7, await (await StoreAsync("v3", authentik.Clock)).CountCodesAsync(CodeFilter.All, CancellationToken.None));
+        Assert.Equal(7, await (await StoreAsync("v3", authentik.Clock)).Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class RebuildTests(LocalCosmosServer server) : IDisposable
         var finished = NewCli(authentik);
         Assert.Equal(0, await finished.RunAsync(Rebuild("v4")));
         Assert.Contains("groups: 2 seen, 0 new or changed, 0 gone, 2 sent again", finished.Error.ToString(), StringComparison.Ordinal);
-        Assert.Equal(7, await (await StoreAsync("v4", authentik.Clock)).CountCodesAsync(CodeFilter.All, CancellationToken.None));
+        Assert.Equal(7, await (await StoreAsync("v4", authentik.Clock)).Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
     /// <summary>Answers 403 to every item write after the first <c>after</c> ones (a role assignment gone mid-run).</summary>

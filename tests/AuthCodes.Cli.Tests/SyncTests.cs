@@ -36,7 +36,7 @@ public sealed class SyncTests : IDisposable
         Assert.Equal(20, Lines("pass1.jsonl").Count);
         Assert.Contains("sync: 20 saved, 0 deleted sent to file", first.Out.ToString(), StringComparison.Ordinal);
         Assert.All(await readModel.ApplyAsync(Lines("pass1.jsonl")), o => Assert.Equal(OutcomeKind.Applied, o.Kind));
-        Assert.True((await readModel.Store.GetCodeAsync(9002, CancellationToken.None))!.User.IsSuperuser);
+        Assert.True((await readModel.Store.Codes.GetCodeAsync(9002, CancellationToken.None))!.User.IsSuperuser);
 
         // The next pass sends the same 20 once more (later versions), then they count as seen.
         authentik.Clock.Advance(TimeSpan.FromMinutes(2));
@@ -114,16 +114,16 @@ public sealed class SyncTests : IDisposable
         Assert.Equal(0, await PassAsync(authentik, "pass2.jsonl"));
         Assert.Equal([("io.goauthentik.user.saved", "user/2"), ("io.goauthentik.authorization_code.deleted", "authorization_code/9002")], TypesAndSubjects("pass2.jsonl"));
         Assert.All(await readModel.ApplyAsync(Lines("pass2.jsonl")), o => Assert.Equal(OutcomeKind.Ignored, o.Kind));
-        Assert.NotNull(await readModel.Store.GetCodeAsync(9002, CancellationToken.None));
-        Assert.True((await readModel.Store.GetUserAsync(2, CancellationToken.None))!.IsSuperuser);
+        Assert.NotNull(await readModel.Store.Codes.GetCodeAsync(9002, CancellationToken.None));
+        Assert.True((await readModel.Store.Views.GetUserAsync(2, CancellationToken.None))!.IsSuperuser);
 
         // Two minutes later the same two go out again, now above the live versions, and win.
         authentik.Clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(0, await PassAsync(authentik, "pass3.jsonl"));
         Assert.Equal(TypesAndSubjects("pass2.jsonl"), TypesAndSubjects("pass3.jsonl"));
         Assert.All(await readModel.ApplyAsync(Lines("pass3.jsonl")), o => Assert.Equal(OutcomeKind.Applied, o.Kind));
-        Assert.Null(await readModel.Store.GetCodeAsync(9002, CancellationToken.None));
-        var repaired = (await readModel.Store.GetUserAsync(2, CancellationToken.None))!;
+        Assert.Null(await readModel.Store.Codes.GetCodeAsync(9002, CancellationToken.None));
+        var repaired = (await readModel.Store.Views.GetUserAsync(2, CancellationToken.None))!;
         Assert.False(repaired.IsSuperuser);
         Assert.Empty(repaired.GroupsObj!);
         Assert.All(await readModel.CodesAsync(), c => Assert.False(c.User.Pk == 2 && c.User.IsSuperuser));
@@ -153,7 +153,7 @@ public sealed class SyncTests : IDisposable
     {
         await using var authentik = await FakeAuthentik.StartAsync();
         World.Seed(authentik);
-        var store = new AuthCodes.ReadModel.EmbeddedReadModelStore();
+        var store = AuthCodes.ReadModel.EmbeddedReadModelStore.Create();
         using var host = new LocalHost(store, FakeAuthentik.BaseUrl);
         string[] toHost = ["sync", "--authentik", FakeAuthentik.BaseUrl, "--token", FakeAuthentik.Token, "--state", folder.File("sync.json"), "--to", "http://127.0.0.1:7071"];
         Assert.Equal(0, await new Cli { AuthentikHandler = authentik.Handler, Time = authentik.Clock, IntakeHandler = host.Server.CreateHandler() }.RunAsync(toHost));
@@ -170,7 +170,7 @@ public sealed class SyncTests : IDisposable
         // The changed provider, and the first pass's other 19 entities once more (their second sending failed too).
         Assert.Contains("sync: 20 saved, 0 deleted", again.Out.ToString(), StringComparison.Ordinal);
         Assert.Contains("providers: 3 seen, 1 new or changed, 0 gone, 2 sent again", again.Error.ToString(), StringComparison.Ordinal);
-        Assert.Equal("Grafana 2", (await store.GetProviderAsync(7, CancellationToken.None))!.Name);
+        Assert.Equal("Grafana 2", (await store.Views.GetProviderAsync(7, CancellationToken.None))!.Name);
     }
 
     [Fact]

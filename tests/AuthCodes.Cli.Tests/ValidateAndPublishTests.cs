@@ -115,7 +115,7 @@ public sealed class ValidateAndPublishTests : IDisposable
     [Fact]
     public async Task Publish_to_a_running_local_host_applies_the_events_to_its_read_model()
     {
-        var store = new EmbeddedReadModelStore();
+        var store = EmbeddedReadModelStore.Create();
         using var host = new LocalHost(store, TestEvents.Source);
         var cli = new Cli { IntakeHandler = host.Server.CreateHandler(), In = new StringReader(string.Join('\n', ValidLines())) };
 
@@ -123,7 +123,7 @@ public sealed class ValidateAndPublishTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Equal("5 of 5 sent to intake http://127.0.0.1:7071.", cli.Out.ToString().Trim());
-        var code = await store.GetCodeAsync(9001, CancellationToken.None);
+        var code = await store.Codes.GetCodeAsync(9001, CancellationToken.None);
         Assert.NotNull(code);
         Assert.Equal("alice", code.User.Username);
         Assert.Equal("grafana", code.Provider.AssignedApplicationSlug);
@@ -132,7 +132,7 @@ public sealed class ValidateAndPublishTests : IDisposable
     [Fact]
     public async Task Publish_to_a_local_host_reports_rejected_and_ignored_events_by_line()
     {
-        var store = new EmbeddedReadModelStore();
+        var store = EmbeddedReadModelStore.Create();
         using var host = new LocalHost(store, TestEvents.Source);
         var lines = ValidLines();
         var foreign = new ChangeEventFactory("https://other.example.com/", () => "evt-foreign").Saved(TestEvents.Code(9002), 5);
@@ -148,7 +148,7 @@ public sealed class ValidateAndPublishTests : IDisposable
             "line 6: rejected: authorization_code/9002 (io.goauthentik.authorization_code.saved, id evt-foreign): source 'https://other.example.com/' is not the accepted source 'https://auth.example.com/'.",
             cli.Error.ToString().Trim());
         Assert.Equal("5 of 6 sent to intake http://127.0.0.1:7071, 1 rejected.", cli.Out.ToString().Trim());
-        Assert.Single(await store.ListRejectedEventsAsync(10, CancellationToken.None));
+        Assert.Single(await store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
     }
 
     [Theory]

@@ -25,17 +25,17 @@ public sealed class CosmosItemShapeTests(LocalCosmosServer server)
         var provider = Sample.Provider(1);
         var user = Sample.User(2);
 
-        await store.SaveCodeAsync(Sample.Code(1, provider, user, Sample.Now.AddMinutes(10)), None);
+        await store.Views.SaveCodeAsync(Sample.Code(1, provider, user, Sample.Now.AddMinutes(10)), None);
         Assert.Equal(3600 + 600, (await RawAsync(options.CodesContainer, "1", "1")).GetProperty("ttl").GetInt32());
 
         clock.Advance(TimeSpan.FromMinutes(5));
-        await store.SaveCodeAsync(Sample.Code(1, provider, user, Sample.Now.AddMinutes(10)), None);
+        await store.Views.SaveCodeAsync(Sample.Code(1, provider, user, Sample.Now.AddMinutes(10)), None);
         Assert.Equal(3600 + 300, (await RawAsync(options.CodesContainer, "1", "1")).GetProperty("ttl").GetInt32());
 
-        await store.SaveCodeAsync(Sample.Code(2, provider, user, Sample.Now.AddDays(-1)), None);
+        await store.Views.SaveCodeAsync(Sample.Code(2, provider, user, Sample.Now.AddDays(-1)), None);
         Assert.Equal(1, (await RawAsync(options.CodesContainer, "2", "2")).GetProperty("ttl").GetInt32());
 
-        await store.SaveCodeAsync(Sample.Code(3, provider, user, expires: null), None);
+        await store.Views.SaveCodeAsync(Sample.Code(3, provider, user, expires: null), None);
         Assert.False((await RawAsync(options.CodesContainer, "3", "3")).TryGetProperty("ttl", out _));
     }
 
@@ -44,10 +44,10 @@ public sealed class CosmosItemShapeTests(LocalCosmosServer server)
     {
         var (store, options) = await CreateAsync();
         var code = new CodeState(9, 1, 2, Sample.Now.AddMinutes(1), true, ["openid"]);
-        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(code.Key, new(1, false, "e1"), code, Sample.Now.AddMinutes(61)), null, None));
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(code.Key, new(1, false, "e1"), code, Sample.Now.AddMinutes(61)), null, None));
         var user = new UserState(2, "u", "U", true, null, [], "u@example.com", "", Sample.Json("{}"), "uid", "users", "internal", Guid.NewGuid());
-        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(user.Key, new(1, false, "e2"), user), null, None));
-        Assert.True(await store.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Group(Guid.Empty), new(1, true, "e3"), null), null, None));
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(user.Key, new(1, false, "e2"), user), null, None));
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Group(Guid.Empty), new(1, true, "e3"), null), null, None));
 
         Assert.Equal(3660, (await RawAsync(options.EntitiesContainer, "9", "code/9")).GetProperty("ttl").GetInt32());
         Assert.False((await RawAsync(options.EntitiesContainer, "2", "user")).TryGetProperty("ttl", out _));
@@ -59,9 +59,9 @@ public sealed class CosmosItemShapeTests(LocalCosmosServer server)
     {
         var (store, options) = await CreateAsync();
         var provider = Sample.Provider(1);
-        await store.SaveProviderAsync(provider, "very-secret", None);
-        await store.SaveUserAsync(Sample.User(2), None);
-        await store.SaveCodeAsync(Sample.Code(5, provider, Sample.User(2), Sample.Now), None);
+        await store.Views.SaveProviderAsync(provider, "very-secret", None);
+        await store.Views.SaveUserAsync(Sample.User(2), None);
+        await store.Views.SaveCodeAsync(Sample.Code(5, provider, Sample.User(2), Sample.Now), None);
 
         Assert.DoesNotContain("very-secret", (await RawAsync(options.CodesContainer, "5", "5")).GetRawText(), StringComparison.Ordinal);
         Assert.Equal("very-secret", (await RawAsync(options.EntitiesContainer, "1", "providerView")).GetProperty("clientSecret").GetString());
@@ -93,12 +93,12 @@ public sealed class CosmosItemShapeTests(LocalCosmosServer server)
         Assert.Equal(created.CodesContainer, ready.Codes.Id);
     }
 
-    private async Task<(CosmosReadModelStore Store, CosmosStoreOptions Options)> CreateAsync()
+    private async Task<(ReadModelStores Store, CosmosStoreOptions Options)> CreateAsync()
     {
         var options = server.Options("shapes", Guid.NewGuid().ToString("N"));
         var containers = new CosmosContainers(server.Client, options, NullLogger<CosmosContainers>.Instance);
         await containers.EnsureReadyAsync(None);
-        return (new CosmosReadModelStore(containers, options, clock, NullLogger<CosmosReadModelStore>.Instance), options);
+        return (CosmosReadModelStore.Create(containers, options, clock, NullLogger.Instance), options);
     }
 
     private async Task<JsonElement> RawAsync(string container, string id, string partition) =>

@@ -36,19 +36,19 @@ public sealed class CosmosPaginationTests(LocalCosmosServer server)
         var (cosmos, embedded) = await SeedAsync(260);
         var filter = new CodeFilter(user, provider, search is null ? null : ListQuery.SplitSearchTerms(search));
         var order = ListQuery.ParseOrdering(ordering);
-        var expected = (await embedded.ListCodesAsync(filter, order, 0, 1000, None)).Select(c => c.Pk).ToArray();
-        Assert.Equal(expected.Length, await cosmos.CountCodesAsync(filter, None));
+        var expected = (await embedded.Codes.ListCodesAsync(filter, order, 0, 1000, None)).Select(c => c.Pk).ToArray();
+        Assert.Equal(expected.Length, await cosmos.Codes.CountCodesAsync(filter, None));
 
         var sequential = new List<long>();
         for (var skip = 0; skip < expected.Length + PageSize; skip += PageSize)
         {
-            sequential.AddRange((await cosmos.ListCodesAsync(filter, order, skip, PageSize, None)).Select(c => c.Pk));
+            sequential.AddRange((await cosmos.Codes.ListCodesAsync(filter, order, skip, PageSize, None)).Select(c => c.Pk));
         }
 
         Assert.Equal(expected, sequential);
         foreach (var page in new[] { 9, 2, 12, 0, 11 })
         {
-            var listed = (await cosmos.ListCodesAsync(filter, order, page * PageSize, PageSize, None)).Select(c => c.Pk);
+            var listed = (await cosmos.Codes.ListCodesAsync(filter, order, page * PageSize, PageSize, None)).Select(c => c.Pk);
             Assert.Equal(expected.Skip(page * PageSize).Take(PageSize), listed);
         }
     }
@@ -58,17 +58,17 @@ public sealed class CosmosPaginationTests(LocalCosmosServer server)
     {
         var (cosmos, embedded) = await SeedAsync(120);
         var order = CodeOrdering.Default;
-        await cosmos.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None);
-        var firstPage = await cosmos.ListCodesAsync(CodeFilter.All, order, 0, PageSize, None);
+        await cosmos.Codes.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None);
+        var firstPage = await cosmos.Codes.ListCodesAsync(CodeFilter.All, order, 0, PageSize, None);
 
         foreach (var code in firstPage.Take(5))
         {
-            await cosmos.DeleteCodeAsync(code.Pk, None);
-            await embedded.DeleteCodeAsync(code.Pk, None);
+            await cosmos.Views.DeleteCodeAsync(code.Pk, None);
+            await embedded.Views.DeleteCodeAsync(code.Pk, None);
         }
 
-        var expected = (await embedded.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None)).Select(c => c.Pk);
-        Assert.Equal(expected, (await cosmos.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None)).Select(c => c.Pk));
+        var expected = (await embedded.Codes.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None)).Select(c => c.Pk);
+        Assert.Equal(expected, (await cosmos.Codes.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None)).Select(c => c.Pk));
     }
 
     [Fact]
@@ -76,29 +76,29 @@ public sealed class CosmosPaginationTests(LocalCosmosServer server)
     {
         var (cosmos, _) = await SeedAsync(30);
 
-        Assert.Empty(await cosmos.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 30, PageSize, None));
-        Assert.Empty(await cosmos.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 500, PageSize, None));
-        Assert.Empty(await cosmos.ListCodesAsync(new CodeFilter(User: 1), CodeOrdering.Default, 500, PageSize, None));
+        Assert.Empty(await cosmos.Codes.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 30, PageSize, None));
+        Assert.Empty(await cosmos.Codes.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 500, PageSize, None));
+        Assert.Empty(await cosmos.Codes.ListCodesAsync(new CodeFilter(User: 1), CodeOrdering.Default, 500, PageSize, None));
     }
 
     /// <summary>Both stores get the same codes: 4 providers, 6 users, expiries with ties and nulls.</summary>
-    private async Task<(CosmosReadModelStore Cosmos, EmbeddedReadModelStore Embedded)> SeedAsync(int count)
+    private async Task<(ReadModelStores Cosmos, ReadModelStores Embedded)> SeedAsync(int count)
     {
-        var cosmos = await CosmosReadModelStoreTests.CreateAsync(server, "pagination");
-        var embedded = new EmbeddedReadModelStore();
+        var cosmos = await CosmosStores.CreateAsync(server, "pagination");
+        var embedded = EmbeddedReadModelStore.Create();
         var random = new Random(4711);
         var providers = Enumerable.Range(1, 4).Select(pk => Sample.Provider(pk)).ToArray();
         var users = Enumerable.Range(1, 6).Select(pk => Sample.User(pk)).ToArray();
-        foreach (var store in new IReadModelStore[] { cosmos, embedded })
+        foreach (var store in new[] { cosmos, embedded })
         {
             foreach (var provider in providers)
             {
-                await store.SaveProviderAsync(provider, $"secret-{provider.Pk}", None);
+                await store.Views.SaveProviderAsync(provider, $"secret-{provider.Pk}", None);
             }
 
             foreach (var user in users)
             {
-                await store.SaveUserAsync(user, None);
+                await store.Views.SaveUserAsync(user, None);
             }
         }
 
@@ -107,10 +107,10 @@ public sealed class CosmosPaginationTests(LocalCosmosServer server)
             providers[random.Next(providers.Length)],
             users[random.Next(users.Length)],
             random.Next(8) == 0 ? null : Sample.Now.AddMinutes(random.Next(20)).AddTicks(random.Next(3) * 10))).ToArray();
-        await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (code, ct) => await cosmos.SaveCodeAsync(code, ct));
+        await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (code, ct) => await cosmos.Views.SaveCodeAsync(code, ct));
         foreach (var code in codes)
         {
-            await embedded.SaveCodeAsync(code, None);
+            await embedded.Views.SaveCodeAsync(code, None);
         }
 
         return (cosmos, embedded);

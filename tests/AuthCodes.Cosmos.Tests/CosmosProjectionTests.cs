@@ -22,9 +22,9 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
     public async Task A_provider_change_fans_out_to_every_one_of_its_2000_codes()
     {
         const int Codes = 2000;
-        var store = await CosmosReadModelStoreTests.CreateAsync(server, "projection", clock);
+        var store = await CosmosStores.CreateAsync(server, "projection", clock);
         using var seeding = new SemaphoreSlim(1);
-        var projectors = Enumerable.Range(0, 4).Select(_ => new Projector(store, clock)).ToArray();
+        var projectors = Enumerable.Range(0, 4).Select(_ => new Projector(store.Snapshots, store.Views, clock)).ToArray();
         await Apply(projectors[0], Provider(1, "Grafana", V));
         await Apply(projectors[0], Group(Admins, "admins", superuser: true, V));
         foreach (var pk in Enumerable.Range(1, 10))
@@ -36,23 +36,23 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
         await Parallel.ForEachAsync(Enumerable.Range(1, Codes), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (pk, _) =>
             await Apply(projectors[pk % 4], Code(pk, provider: 1, user: 1 + (pk % 10), V)));
         output.WriteLine($"{Codes} code events: {stopwatch.ElapsedMilliseconds} ms");
-        Assert.Equal(Codes, await store.CountCodesAsync(new CodeFilter(Provider: 1), None));
+        Assert.Equal(Codes, await store.Codes.CountCodesAsync(new CodeFilter(Provider: 1), None));
 
         stopwatch.Restart();
         await Apply(projectors[0], Provider(1, "Grafana Renamed", V + 1));
         output.WriteLine($"provider rename fanned out to {Codes} codes: {stopwatch.ElapsedMilliseconds} ms");
-        Assert.Equal(Codes, await store.CountCodesAsync(new CodeFilter(SearchTerms: ["renamed"]), None));
-        Assert.Equal("Grafana Renamed", (await store.GetCodeAsync(1234, None))?.Provider.Name);
+        Assert.Equal(Codes, await store.Codes.CountCodesAsync(new CodeFilter(SearchTerms: ["renamed"]), None));
+        Assert.Equal("Grafana Renamed", (await store.Codes.GetCodeAsync(1234, None))?.Provider.Name);
 
         stopwatch.Restart();
         await Apply(projectors[0], Group(Admins, "admins", superuser: false, V + 1));
         output.WriteLine($"group change fanned out to {Codes / 10} codes of its member: {stopwatch.ElapsedMilliseconds} ms");
-        Assert.False((await store.GetCodeAsync(10, None))?.User.IsSuperuser);
-        Assert.Equal(1, (await store.GetCodeAsync(10, None))?.User.Pk);
+        Assert.False((await store.Codes.GetCodeAsync(10, None))?.User.IsSuperuser);
+        Assert.Equal(1, (await store.Codes.GetCodeAsync(10, None))?.User.Pk);
 
         await Apply(projectors[0], Deleted(EntityKey.Provider(1), V + 2));
-        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, None));
-        Assert.Equal(Codes, (await store.GetLiveCodesOfProviderAsync(1, None)).Count); // snapshots stay: a re-created provider re-lists them
+        Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, None));
+        Assert.Equal(Codes, (await store.Snapshots.GetLiveCodesOfProviderAsync(1, None)).Count); // snapshots stay: a re-created provider re-lists them
         foreach (var projector in projectors)
         {
             projector.Dispose();
@@ -86,8 +86,8 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
             }
         }
 
-        var reference = new EmbeddedReadModelStore(clock);
-        using (var one = new Projector(reference, clock))
+        var reference = EmbeddedReadModelStore.Create(clock);
+        using (var one = new Projector(reference.Snapshots, reference.Views, clock))
         {
             foreach (var e in events)
             {
@@ -95,12 +95,12 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
             }
         }
 
-        var options = await CosmosReadModelStoreTests.CreateAsync(server, "projection", clock);
+        var options = await CosmosStores.CreateAsync(server, "projection", clock);
         var first = options;
-        var second = await CosmosReadModelStoreTests.SecondStoreOnSameContainersAsync(server, first, clock);
+        var second = await CosmosStores.SecondStoreOnSameContainersAsync(server, first, clock);
         var (providersAndUsers, codes) = (events.Take(5).ToList(), events.Skip(5).OrderBy(_ => random.Next()).ToList());
-        using var a = new Projector(first, clock);
-        using var b = new Projector(second, clock);
+        using var a = new Projector(first.Snapshots, first.Views, clock);
+        using var b = new Projector(second.Snapshots, second.Views, clock);
         foreach (var e in providersAndUsers)
         {
             await a.ApplyAsync(e, None);
@@ -120,16 +120,17 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
     [Fact]
     public async Task A_code_deleted_while_another_instance_fans_a_provider_rename_out_to_it_stays_unlisted()
     {
-        var first = await CosmosReadModelStoreTests.CreateAsync(server, "projection", clock);
-        using var other = new Projector(await CosmosReadModelStoreTests.SecondStoreOnSameContainersAsync(server, first, clock), clock);
+        var first = await CosmosStores.CreateAsync(server, "projection", clock);
+        var second = await CosmosStores.SecondStoreOnSameContainersAsync(server, first, clock);
+        using var other = new Projector(second.Snapshots, second.Views, clock);
         await ApplyAll(other, [Provider(1, "One", V), User(1, V, []), Code(1, provider: 1, user: 1, V)]);
 
-        var interleaved = InterleavingStore.Wrap(first, nameof(IReadModelStore.SaveCodeAsync), 1, () => Apply(other, Deleted(EntityKey.Code(1), V + 1)));
-        using var one = new Projector(interleaved, clock);
+        var interleaved = InterleavingStore.WrapProjectorPorts(first, nameof(IViewStore.SaveCodeAsync), 1, () => Apply(other, Deleted(EntityKey.Code(1), V + 1)));
+        using var one = new Projector(interleaved.Snapshots, interleaved.Views, clock);
         await Apply(one, Provider(1, "Renamed", V + 1));
 
-        Assert.Null(await first.GetCodeAsync(1, None));
-        Assert.Equal(0, await first.CountCodesAsync(CodeFilter.All, None));
+        Assert.Null(await first.Codes.GetCodeAsync(1, None));
+        Assert.Equal(0, await first.Codes.CountCodesAsync(CodeFilter.All, None));
     }
 
     private static async Task ApplyAll(Projector projector, IEnumerable<ChangeEvent> events)
@@ -141,14 +142,14 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
     }
 
     /// <summary>The read model as data: every listed code whole, and every code snapshot's stamp.</summary>
-    private static async Task<string> RenderAsync(IReadModelStore store)
+    private static async Task<string> RenderAsync(ReadModelStores store)
     {
-        var listed = await store.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 10_000, None);
-        var snapshots = await store.GetSnapshotsAsync([.. Enumerable.Range(1, 40).Select(pk => EntityKey.Code(pk))], None);
+        var listed = await store.Codes.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 10_000, None);
+        var snapshots = await store.Snapshots.GetSnapshotsAsync([.. Enumerable.Range(1, 40).Select(pk => EntityKey.Code(pk))], None);
         return JsonSerializer.Serialize(new
         {
             listed,
-            snapshots = snapshots.OrderBy(s => long.Parse(s.Key.Pk, System.Globalization.CultureInfo.InvariantCulture)).Select(s => new { s.Key.Pk, s.Stamp, s.State }),
+            snapshots = snapshots.OrderBy(s => s.Key.IntegerPk).Select(s => new { Pk = s.Key.PkText, s.Stamp, s.State }),
         });
     }
 

@@ -66,12 +66,12 @@ public sealed class CosmosSubstitutedTests
         var entities = ContainerWith(CosmosContainerDefinition.Entities(options.EntitiesContainer));
         client.GetContainer("db", options.CodesContainer).Returns(codes);
         client.GetContainer("db", options.EntitiesContainer).Returns(entities);
-        var logger = new FakeLogger<CosmosReadModelStore>();
-        var store = new CosmosReadModelStore(new CosmosContainers(client, options, NullLogger<CosmosContainers>.Instance), options, TimeProvider.System, logger);
+        var logger = new FakeLogger();
+        var store = CosmosReadModelStore.Create(new CosmosContainers(client, options, NullLogger<CosmosContainers>.Instance), options, TimeProvider.System, logger);
 
-        var error = await Assert.ThrowsAsync<CosmosException>(() => store.GetCodeAsync(7, None));
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Codes.GetCodeAsync(7, None));
 
-        Assert.Equal(429, (int)error.StatusCode);
+        Assert.Equal(429, (int)Assert.IsType<CosmosException>(error.InnerException).StatusCode);
         Assert.Contains("read code failed with status 429", logger.LatestRecord.Message, StringComparison.Ordinal);
     }
 
@@ -150,7 +150,7 @@ public sealed class CosmosSubstitutedTests
     [InlineData(3600, 3600)]
     [InlineData(3600.1, 3601)]
     public void Item_ttl_is_at_least_one_second_and_rounds_up(double seconds, int expected) =>
-        Assert.Equal(expected, CosmosReadModelStore.Seconds(TimeSpan.FromSeconds(seconds)));
+        Assert.Equal(expected, CosmosItemMapping.Seconds(TimeSpan.FromSeconds(seconds)));
 
     [Fact]
     public void Null_expiry_sorts_after_every_real_one_and_stays_exact_as_a_json_double()
@@ -165,7 +165,7 @@ public sealed class CosmosSubstitutedTests
     [InlineData("b64/ha?sh#1\\x", "b64%2Fha%3Fsh%231%5Cx")]
     [InlineData("evt-1", "evt-1")]
     public void Rejected_record_ids_are_escaped_into_valid_cosmos_ids(string recordId, string id) =>
-        Assert.Equal(id, CosmosReadModelStore.RejectedId(recordId));
+        Assert.Equal(id, CosmosItemMapping.RejectedId(recordId));
 
     private static Container ContainerWith(ContainerProperties properties)
     {

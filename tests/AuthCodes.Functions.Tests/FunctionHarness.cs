@@ -22,20 +22,20 @@ internal sealed class FunctionHarness : IDisposable
 {
     private readonly ServiceProvider services;
 
-    public FunctionHarness(IReadModelStore? store = null)
+    public FunctionHarness(ReadModelStores? store = null)
     {
-        Store = store ?? new EmbeddedReadModelStore();
+        Store = store ?? EmbeddedReadModelStore.Create();
         services = new ServiceCollection()
             .AddFakeLogging()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddSingleton<TimeProvider>(Clock)
-            .AddSingleton(Store)
+            .ReplaceReadModelStores(Store)
             .AddSingleton(Authenticator)
             .AddAuthorizationCodesApi()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
-    public IReadModelStore Store { get; }
+    public ReadModelStores Store { get; }
 
     public FakeLogCollector Logs => services.GetFakeLogCollector();
 
@@ -54,9 +54,9 @@ internal sealed class FunctionHarness : IDisposable
     {
         foreach (var code in codes)
         {
-            await Store.SaveProviderAsync(code.Provider, $"secret-{code.Provider.Pk}", CancellationToken.None);
-            await Store.SaveUserAsync(code.User, CancellationToken.None);
-            await Store.SaveCodeAsync(code, CancellationToken.None);
+            await Store.Views.SaveProviderAsync(code.Provider, $"secret-{code.Provider.Pk}", CancellationToken.None);
+            await Store.Views.SaveUserAsync(code.User, CancellationToken.None);
+            await Store.Views.SaveCodeAsync(code, CancellationToken.None);
         }
     }
 

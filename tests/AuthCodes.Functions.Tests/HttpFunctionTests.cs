@@ -178,10 +178,10 @@ public sealed class HttpFunctionTests : IDisposable
     [Fact]
     public async Task List_while_the_store_is_unavailable_is_503_with_retry_after_and_no_stack_trace()
     {
-        var store = Substitute.For<IReadModelStore>();
-        store.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>())
+        var codes = Substitute.For<ICodeReadStore>();
+        codes.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>())
             .ThrowsAsync(new StoreUnavailableException("The store did not answer.", new IOException("connection reset")));
-        using var failing = new FunctionHarness(store);
+        using var failing = new FunctionHarness(EmbeddedReadModelStore.Create() with { Codes = codes });
         failing.AuthenticateAs(AliceCaller);
 
         var written = await ListThroughAsync(failing);
@@ -195,9 +195,9 @@ public sealed class HttpFunctionTests : IDisposable
     [Fact]
     public async Task List_failing_for_any_other_reason_is_500_without_a_retry_hint_or_stack_trace()
     {
-        var store = Substitute.For<IReadModelStore>();
-        store.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>()).ThrowsAsync(new InvalidOperationException("a bug"));
-        using var failing = new FunctionHarness(store);
+        var codes = Substitute.For<ICodeReadStore>();
+        codes.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>()).ThrowsAsync(new InvalidOperationException("a bug"));
+        using var failing = new FunctionHarness(EmbeddedReadModelStore.Create() with { Codes = codes });
         failing.AuthenticateAs(AliceCaller);
 
         var written = await ListThroughAsync(failing);
@@ -295,9 +295,9 @@ public sealed class HttpFunctionTests : IDisposable
     [Fact]
     public async Task Health_with_an_unreachable_store_is_503()
     {
-        var store = Substitute.For<IReadModelStore>();
-        store.IsReachableAsync(Arg.Any<CancellationToken>()).Returns(false);
-        using var unhealthy = new FunctionHarness(store);
+        var codes = Substitute.For<ICodeReadStore>();
+        codes.IsReachableAsync(Arg.Any<CancellationToken>()).Returns(false);
+        using var unhealthy = new FunctionHarness(EmbeddedReadModelStore.Create() with { Codes = codes });
         var context = FunctionHarness.Request(authorization: null);
 
         var written = await FunctionHarness.ExecuteAsync(

@@ -42,9 +42,9 @@ public sealed class ProjectionMetricsForwarderTests
         using var forwarder = new ProjectionMetricsForwarder(telemetry);
         await forwarder.StartAsync(CancellationToken.None);
         var time = new FakeTimeProvider(Sample.Now);
-        var store = new EmbeddedReadModelStore(time);
-        using var projector = new Projector(store, time);
-        var intake = new ChangeEventIntake(new ChangeEventParser(null), projector, store, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
+        var store = EmbeddedReadModelStore.Create(time);
+        using var projector = new Projector(store.Snapshots, store.Views, time);
+        var intake = new ChangeEventIntake(new ChangeEventParser(null), projector, store.RejectedEvents, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
 
         await intake.HandleAsync(BinaryData.FromString(ChangeEvents.User(42, "alice").ToJsonString()), CancellationToken.None);
         await intake.HandleAsync(BinaryData.FromString("{not json"), CancellationToken.None);

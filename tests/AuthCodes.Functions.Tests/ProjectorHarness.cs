@@ -29,9 +29,9 @@ internal sealed class ProjectorHarness : IDisposable
 
     private readonly ServiceProvider services;
 
-    public ProjectorHarness(IReadModelStore? store = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public ProjectorHarness(ReadModelStores? store = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        Store = store ?? new EmbeddedReadModelStore(Clock);
+        Store = store ?? EmbeddedReadModelStore.Create(Clock);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Events:Source"] = Source })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
@@ -39,7 +39,7 @@ internal sealed class ProjectorHarness : IDisposable
         services = new ServiceCollection()
             .AddFakeLogging()
             .AddSingleton<TimeProvider>(Clock)
-            .AddSingleton(Store)
+            .ReplaceReadModelStores(Store)
             .AddSingleton<IConfiguration>(configuration)
             .AddChangeEventProjection()
             .RequireEventSource()
@@ -47,7 +47,7 @@ internal sealed class ProjectorHarness : IDisposable
         Function = ActivatorUtilities.CreateInstance<ProjectChangeEvent>(services);
     }
 
-    public IReadModelStore Store { get; }
+    public ReadModelStores Store { get; }
 
     public FakeTimeProvider Clock { get; } = new(Sample.Now);
 
@@ -57,7 +57,7 @@ internal sealed class ProjectorHarness : IDisposable
 
     public ProjectionProgress Progress => services.GetRequiredService<ProjectionProgress>();
 
-    public EventAdministration Administration => new(services.GetRequiredService<ChangeEventIntake>(), Store);
+    public EventAdministration Administration => new(services.GetRequiredService<ChangeEventIntake>(), Store.RejectedEvents);
 
     /// <summary>A message as a publisher sends it (contract: MessageId = event id, Subject = event type).</summary>
     public static ServiceBusReceivedMessage Message(string body, string? messageId = null, string? subject = null, int deliveryCount = 1) =>
@@ -97,7 +97,7 @@ internal sealed class ProjectorHarness : IDisposable
         ["Subject"] = message.Subject,
     };
 
-    public async Task<IReadOnlyList<RejectedEvent>> RejectedAsync() => await Store.ListRejectedEventsAsync(100, CancellationToken.None);
+    public async Task<IReadOnlyList<RejectedEvent>> RejectedAsync() => await Store.RejectedEvents.ListRejectedEventsAsync(100, CancellationToken.None);
 
     /// <summary>Every captured log line, its structured values and its scopes, as one text to search for secrets.</summary>
     public string EverythingLogged() =>

@@ -27,7 +27,7 @@ public sealed class ServiceBusFunctionTests : IDisposable
 
         await harness.DeliverAsync(message);
 
-        var user = await harness.Store.GetUserAsync(7, CancellationToken.None);
+        var user = await harness.Store.Views.GetUserAsync(7, CancellationToken.None);
         Assert.NotNull(user);
         Assert.Equal("alice", user.Username);
         Assert.Equal(["applied"], harness.LoggedOutcomes());
@@ -56,7 +56,7 @@ public sealed class ServiceBusFunctionTests : IDisposable
         await harness.DeliverAsync(ProjectorHarness.Message(ChangeEvents.User(7, "alice")));
         await harness.DeliverAsync(ProjectorHarness.Message(ChangeEvents.CodeWithSecrets(42, provider: 1, user: 7)));
 
-        var code = await harness.Store.GetCodeAsync(42, CancellationToken.None);
+        var code = await harness.Store.Codes.GetCodeAsync(42, CancellationToken.None);
         Assert.NotNull(code);
         Assert.Equal(["openid", "profile"], code.Scope);
         Assert.Equal(["applied", "applied", "applied"], harness.LoggedOutcomes());
@@ -73,7 +73,7 @@ public sealed class ServiceBusFunctionTests : IDisposable
         await harness.DeliverAsync(ProjectorHarness.Message(cloudEvent, deliveryCount: 2));
 
         Assert.Equal(["applied", "ignored"], harness.LoggedOutcomes());
-        Assert.Equal("alice", (await harness.Store.GetUserAsync(7, CancellationToken.None))?.Username);
+        Assert.Equal("alice", (await harness.Store.Views.GetUserAsync(7, CancellationToken.None))?.Username);
         Assert.Empty(await harness.RejectedAsync());
     }
 
@@ -124,7 +124,7 @@ public sealed class ServiceBusFunctionTests : IDisposable
         AssertNoSecretIn(rejected.Reason);
         AssertNoSecretIn(harness.EverythingLogged());
         Assert.Contains(harness.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning && r.Message.Contains("rejected", StringComparison.Ordinal));
-        Assert.Null(await harness.Store.GetCodeAsync(43, CancellationToken.None));
+        Assert.Null(await harness.Store.Codes.GetCodeAsync(43, CancellationToken.None));
     }
 
     [Fact]
@@ -144,25 +144,26 @@ public sealed class ServiceBusFunctionTests : IDisposable
     [MemberData(nameof(TransientFailures))]
     public async Task A_transient_store_failure_throws_so_nothing_completes_and_nothing_is_recorded_as_rejected(string failure)
     {
-        var store = Substitute.For<IReadModelStore>();
+        var snapshots = Substitute.For<ISnapshotStore>();
+        var rejectedEvents = Substitute.For<IRejectedEventStore>();
         if (failure == "timeout")
         {
-            store.GetSnapshotAsync(Arg.Any<EntityKey>(), Arg.Any<CancellationToken>()).ThrowsAsync(new TimeoutException("The store did not answer in time."));
+            snapshots.GetSnapshotAsync(Arg.Any<EntityKey>(), Arg.Any<CancellationToken>()).ThrowsAsync(new TimeoutException("The store did not answer in time."));
         }
         else
         {
             // Every conditional write loses its race: after the projector's retries, a SnapshotConflictException.
-            store.GetSnapshotAsync(Arg.Any<EntityKey>(), Arg.Any<CancellationToken>()).Returns((EntitySnapshot?)null);
-            store.TryWriteSnapshotAsync(Arg.Any<EntitySnapshot>(), Arg.Any<string?>(), Arg.Any<CancellationToken>()).Returns(false);
+            snapshots.GetSnapshotAsync(Arg.Any<EntityKey>(), Arg.Any<CancellationToken>()).Returns((EntitySnapshot?)null);
+            snapshots.TryWriteSnapshotAsync(Arg.Any<EntitySnapshot>(), Arg.Any<string?>(), Arg.Any<CancellationToken>()).Returns(false);
         }
 
-        using var failing = new ProjectorHarness(store);
+        using var failing = new ProjectorHarness(EmbeddedReadModelStore.Create() with { Snapshots = snapshots, RejectedEvents = rejectedEvents });
         var message = ProjectorHarness.Message(ChangeEvents.User(7, "alice"));
 
         var thrown = await Assert.ThrowsAnyAsync<Exception>(() => failing.DeliverAsync(message));
 
         Assert.IsType(failure == "timeout" ? typeof(TimeoutException) : typeof(SnapshotConflictException), thrown);
-        await store.DidNotReceiveWithAnyArgs().RecordRejectedEventAsync(default!, default);
+        await rejectedEvents.DidNotReceiveWithAnyArgs().RecordRejectedEventAsync(default!, default);
         Assert.Null(failing.Progress.LastAppliedAt);
         Assert.Empty(failing.LoggedOutcomes());
     }

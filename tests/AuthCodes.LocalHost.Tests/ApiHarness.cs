@@ -24,9 +24,9 @@ internal sealed class ApiHarness : WebApplicationFactory<Program>
     public const string AdminToken = "admin";
     public const string AliceToken = "alice";
 
-    private readonly IReadModelStore store;
+    private readonly ReadModelStores store;
 
-    public ApiHarness(IReadModelStore store) => this.store = store;
+    public ApiHarness(ReadModelStores store) => this.store = store;
 
     public AuthorizationCodesApi Api => Services.GetRequiredService<AuthorizationCodesApi>();
 
@@ -56,8 +56,7 @@ internal sealed class ApiHarness : WebApplicationFactory<Program>
     {
         builder.ConfigureTestServices(services =>
         {
-            services.RemoveAll<IReadModelStore>();
-            services.AddSingleton(store);
+            services.ReplaceReadModelStores(store);
             services.RemoveAll<ICallerAuthenticator>();
             services.AddSingleton<ICallerAuthenticator, StubAuthenticator>();
             services.RemoveAll<TimeProvider>();

@@ -24,39 +24,39 @@ internal static class ContractData
     public static readonly DateTimeOffset Past = new(2024, 9, 13, 14, 6, 42, 243, TimeSpan.Zero);
     public static readonly DateTimeOffset Future = new(2099, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static async Task<EmbeddedReadModelStore> SeedAsync()
+    public static async Task<ReadModelStores> SeedAsync()
     {
-        var store = new EmbeddedReadModelStore();
+        var store = EmbeddedReadModelStore.Create();
         var none = CancellationToken.None;
         foreach (var (provider, secret) in new[] { (Grafana, "grafana-secret"), (Nextcloud, "nextcloud-secret"), (Idle, "idle-secret") })
         {
-            await store.SaveProviderAsync(provider, secret, none);
+            await store.Views.SaveProviderAsync(provider, secret, none);
         }
 
         foreach (var user in new[] { Admin, Alice, Bob, Carol, Dave })
         {
-            await store.SaveUserAsync(user, none);
+            await store.Views.SaveUserAsync(user, none);
         }
 
-        await store.SaveCodeAsync(Sample.Code(20, Grafana, Bob, Past), none);
-        await store.SaveCodeAsync(Sample.Code(21, Grafana, Alice, Future), none);
-        await store.SaveCodeAsync(Sample.Code(22, Nextcloud, Alice, null), none);
-        await store.SaveCodeAsync(Sample.Code(23, Nextcloud, Alice, Past, expiring: false), none);
-        await store.SaveCodeAsync(Sample.Code(24, Nextcloud, Admin, Future), none);
-        await store.SaveCodeAsync(Sample.Code(25, Nextcloud, Dave, Future), none);
+        await store.Views.SaveCodeAsync(Sample.Code(20, Grafana, Bob, Past), none);
+        await store.Views.SaveCodeAsync(Sample.Code(21, Grafana, Alice, Future), none);
+        await store.Views.SaveCodeAsync(Sample.Code(22, Nextcloud, Alice, null), none);
+        await store.Views.SaveCodeAsync(Sample.Code(23, Nextcloud, Alice, Past, expiring: false), none);
+        await store.Views.SaveCodeAsync(Sample.Code(24, Nextcloud, Admin, Future), none);
+        await store.Views.SaveCodeAsync(Sample.Code(25, Nextcloud, Dave, Future), none);
         return store;
     }
 
     /// <summary>Many codes for pagination: <paramref name="count"/> codes of alice on Grafana.</summary>
-    public static async Task<EmbeddedReadModelStore> ManyCodesAsync(int count)
+    public static async Task<ReadModelStores> ManyCodesAsync(int count)
     {
-        var store = new EmbeddedReadModelStore();
-        await store.SaveProviderAsync(Grafana, "grafana-secret", CancellationToken.None);
-        await store.SaveUserAsync(Admin, CancellationToken.None);
-        await store.SaveUserAsync(Alice, CancellationToken.None);
+        var store = EmbeddedReadModelStore.Create();
+        await store.Views.SaveProviderAsync(Grafana, "grafana-secret", CancellationToken.None);
+        await store.Views.SaveUserAsync(Admin, CancellationToken.None);
+        await store.Views.SaveUserAsync(Alice, CancellationToken.None);
         for (var pk = 1; pk <= count; pk++)
         {
-            await store.SaveCodeAsync(Sample.Code(pk, Grafana, Alice, Future.AddSeconds(-pk)), CancellationToken.None);
+            await store.Views.SaveCodeAsync(Sample.Code(pk, Grafana, Alice, Future.AddSeconds(-pk)), CancellationToken.None);
         }
 
         return store;

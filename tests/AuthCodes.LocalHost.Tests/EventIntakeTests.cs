@@ -31,7 +31,7 @@ public sealed class EventIntakeTests
     [Fact]
     public async Task Applies_an_event_and_answers_its_outcome()
     {
-        using var factory = new LocalHostFactory(new EmbeddedReadModelStore());
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
 
         var response = await PostAsync(factory, UserEvent);
 
@@ -39,13 +39,13 @@ public sealed class EventIntakeTests
         Assert.Equal(
             Q("{'applied':1,'ignored':0,'rejected':0,'outcomes':[{'id':'evt-1','type':'io.goauthentik.user.saved','subject':'user/42','version':'1726236342243000','outcome':'applied','reason':null}]}"),
             await response.Content.ReadAsStringAsync());
-        Assert.True(await factory.Store.UserExistsAsync(42, CancellationToken.None));
+        Assert.True(await factory.Store.Codes.UserExistsAsync(42, CancellationToken.None));
     }
 
     [Fact]
     public async Task Records_a_rejected_event_lists_it_and_replays_it_on_request()
     {
-        using var factory = new LocalHostFactory(new EmbeddedReadModelStore());
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
         var invalid = UserEvent.Replace("\"username\":\"alice\",", "", StringComparison.Ordinal);
 
         var posted = JsonDocument.Parse(await (await PostAsync(factory, invalid)).Content.ReadAsStringAsync()).RootElement;
@@ -65,7 +65,7 @@ public sealed class EventIntakeTests
     [Fact]
     public async Task Refuses_other_media_types_with_415()
     {
-        using var factory = new LocalHostFactory(new EmbeddedReadModelStore());
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
 
         var response = await PostAsync(factory, UserEvent, "application/json");
 
@@ -93,7 +93,7 @@ public sealed class EventIntakeTests
             settings["Authentication:Issuer"] = "https://auth.example.com/application/o/authcodes/";
         }
 
-        using var factory = new LocalHostFactory(new EmbeddedReadModelStore(), environment, settings) { RemoteAddress = IPAddress.Parse(remote) };
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create(), environment, settings) { RemoteAddress = IPAddress.Parse(remote) };
 
         var response = await PostAsync(factory, UserEvent, key: presentedKey);
 

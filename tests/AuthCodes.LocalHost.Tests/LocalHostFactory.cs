@@ -2,6 +2,7 @@ using System.Net;
 using AuthCodes.Api.Authentication;
 using AuthCodes.LocalHost;
 using AuthCodes.ReadModel;
+using AuthCodes.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -21,7 +22,7 @@ public sealed class LocalHostFactory : WebApplicationFactory<Program>
 
     private readonly string keyPath = Path.Combine(Path.GetTempPath(), "authcodes-tests", Guid.NewGuid().ToString("N"), "key.pem");
 
-    public LocalHostFactory(IReadModelStore store, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
+    public LocalHostFactory(ReadModelStores store, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
     {
         Store = store;
         Environment = environment;
@@ -38,7 +39,7 @@ public sealed class LocalHostFactory : WebApplicationFactory<Program>
         }
     }
 
-    public IReadModelStore Store { get; }
+    public ReadModelStores Store { get; }
 
     public string Environment { get; }
 
@@ -77,7 +78,7 @@ public sealed class LocalHostFactory : WebApplicationFactory<Program>
 
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton(Store);
+            services.ReplaceReadModelStores(Store);
             services.AddSingleton<IStartupFilter>(new RemoteAddressFilter(RemoteAddress));
         });
     }

@@ -42,14 +42,17 @@ public sealed class LocalHostOnCosmosTests(LocalCosmosServer server) : IClassFix
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("healthy", JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
 
-            var store = factory.Services.GetRequiredService<IReadModelStore>();
-            Assert.IsType<CosmosReadModelStore>(store);
+            var codes = factory.Services.GetRequiredService<ICodeReadStore>();
+            Assert.Equal("CosmosCodeReadStore", codes.GetType().Name);
+            Assert.Equal("CosmosSnapshotStore", factory.Services.GetRequiredService<ISnapshotStore>().GetType().Name);
+            Assert.Equal("CosmosViewStore", factory.Services.GetRequiredService<IViewStore>().GetType().Name);
+            Assert.Equal("CosmosRejectedEventStore", factory.Services.GetRequiredService<IRejectedEventStore>().GetType().Name);
             var projector = factory.Services.GetRequiredService<Projector>();
             var user = new UserState(1, "alice", "Alice", true, null, [], "alice@example.com", "", Sample.Json("{}"), "uid-1", "users", "internal", Guid.NewGuid());
             var outcome = await projector.ApplyAsync(
                 new ChangeEvent("evt-1", "https://auth.example.com/", "io.goauthentik.user.saved", "user/1", user.Key, false, 1, null, user), CancellationToken.None);
             Assert.Equal(OutcomeKind.Applied, outcome.Kind);
-            Assert.Equal("alice", (await store.FindUserAsync(SubjectMode.UserUsername, "alice", CancellationToken.None))?.Username);
+            Assert.Equal("alice", (await codes.FindUserAsync(SubjectMode.UserUsername, "alice", CancellationToken.None))?.Username);
         }
         finally
         {

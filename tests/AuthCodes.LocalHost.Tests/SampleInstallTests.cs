@@ -121,7 +121,7 @@ public sealed class SampleInstallHost : IDisposable
 
     public DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;
 
-    public LocalHostFactory Factory { get; } = new(new EmbeddedReadModelStore());
+    public LocalHostFactory Factory { get; } = new(EmbeddedReadModelStore.Create());
 
     public JsonElement IntakeAnswer { get; }
 

@@ -22,22 +22,22 @@ internal static class SeededStore
 
     public static IReadOnlyList<CodeDocument> Codes { get; } = BuildCodes();
 
-    public static async Task<EmbeddedReadModelStore> CreateAsync()
+    public static async Task<ReadModelStores> CreateAsync()
     {
-        var store = new EmbeddedReadModelStore();
+        var store = EmbeddedReadModelStore.Create();
         foreach (var provider in Providers())
         {
-            await store.SaveProviderAsync(provider, $"secret-of-{provider.Pk}", CancellationToken.None);
+            await store.Views.SaveProviderAsync(provider, $"secret-of-{provider.Pk}", CancellationToken.None);
         }
 
         foreach (var user in Users())
         {
-            await store.SaveUserAsync(user, CancellationToken.None);
+            await store.Views.SaveUserAsync(user, CancellationToken.None);
         }
 
         foreach (var code in Codes)
         {
-            await store.SaveCodeAsync(code, CancellationToken.None);
+            await store.Views.SaveCodeAsync(code, CancellationToken.None);
         }
 
         return store;

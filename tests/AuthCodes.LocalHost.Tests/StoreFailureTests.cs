@@ -38,11 +38,11 @@ public sealed class StoreFailureTests
     [MemberData(nameof(ListFailures))]
     public async Task A_failing_store_read_answers_the_list_by_its_kind(string kind, Exception failure, HttpStatusCode status, string? retryAfter, string body)
     {
-        var store = Substitute.For<IReadModelStore>();
+        var codes = Substitute.For<ICodeReadStore>();
         var alice = Sample.User(7, username: "alice");
-        store.FindUserAsync(Arg.Any<SubjectMode>(), "alice", Arg.Any<CancellationToken>()).Returns(alice);
-        store.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>()).ThrowsAsync(failure);
-        using var factory = new LocalHostFactory(store);
+        codes.FindUserAsync(Arg.Any<SubjectMode>(), "alice", Arg.Any<CancellationToken>()).Returns(alice);
+        codes.CountCodesAsync(Arg.Any<CodeFilter>(), Arg.Any<CancellationToken>()).ThrowsAsync(failure);
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create() with { Codes = codes });
         using var host = WithFakeLogging(factory);
         using var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", factory.TokenFor("alice"));
@@ -57,9 +57,9 @@ public sealed class StoreFailureTests
     [MemberData(nameof(IntakeFailures))]
     public async Task A_failing_store_write_answers_the_intake_by_its_kind(string kind, Exception failure, HttpStatusCode status, string? retryAfter, string body)
     {
-        var store = Substitute.For<IReadModelStore>();
-        store.GetSnapshotAsync(Arg.Any<EntityKey>(), Arg.Any<CancellationToken>()).ThrowsAsync(failure);
-        using var factory = new LocalHostFactory(store);
+        var snapshots = Substitute.For<ISnapshotStore>();
+        snapshots.GetSnapshotAsync(Arg.Any<EntityKey>(), Arg.Any<CancellationToken>()).ThrowsAsync(failure);
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create() with { Snapshots = snapshots });
         using var host = WithFakeLogging(factory);
         using var client = host.CreateClient();
         using var content = new StringContent(EventIntakeTests.UserEvent, Encoding.UTF8, CloudEventContentTypes.Single);

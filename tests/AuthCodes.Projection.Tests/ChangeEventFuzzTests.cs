@@ -42,10 +42,10 @@ public sealed class ChangeEventFuzzTests(ITestOutputHelper output)
     private static async Task CheckBodiesAsync(string[] bodies, Dictionary<OutcomeKind, int> kinds)
     {
         var time = new FakeTimeProvider(Sample.Now);
-        var store = new EmbeddedReadModelStore(time);
+        var store = EmbeddedReadModelStore.Create(time);
         var logger = new FakeLogger<ChangeEventIntake>();
-        using var projector = new Projector(store, time);
-        var intake = new ChangeEventIntake(new ChangeEventParser(Events.Source), projector, store, new ProjectionProgress(), time, logger);
+        using var projector = new Projector(store.Snapshots, store.Views, time);
+        var intake = new ChangeEventIntake(new ChangeEventParser(Events.Source), projector, store.RejectedEvents, new ProjectionProgress(), time, logger);
         foreach (var body in bodies)
         {
             var outcome = await intake.HandleAsync(BinaryData.FromString(body), CancellationToken.None);
@@ -54,7 +54,7 @@ public sealed class ChangeEventFuzzTests(ITestOutputHelper output)
             Assert.False(HoldsSecret(outcome.Reason), $"reason '{outcome.Reason}' holds a secret: {body}");
         }
 
-        var leakedRecord = (await store.ListRejectedEventsAsync(int.MaxValue, CancellationToken.None)).FirstOrDefault(r => HoldsSecret(r.Body));
+        var leakedRecord = (await store.RejectedEvents.ListRejectedEventsAsync(int.MaxValue, CancellationToken.None)).FirstOrDefault(r => HoldsSecret(r.Body));
         Assert.True(leakedRecord is null, $"rejection record {leakedRecord?.RecordId} holds a secret: {leakedRecord?.Body}");
         var leakedLine = logger.Collector.GetSnapshot().FirstOrDefault(line => HoldsSecret(line.Message));
         Assert.True(leakedLine is null, $"a log line holds a secret: {leakedLine?.Message}");

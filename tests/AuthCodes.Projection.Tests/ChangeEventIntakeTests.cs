@@ -9,21 +9,21 @@ namespace AuthCodes.Projection.Tests;
 public sealed class ChangeEventIntakeTests : IDisposable
 {
     private readonly FakeTimeProvider time = new(Sample.Now);
-    private readonly EmbeddedReadModelStore store;
+    private readonly ReadModelStores store;
     private readonly FakeLogger<ChangeEventIntake> logger = new();
     private readonly ProjectionProgress progress = new();
     private readonly Projector projector;
 
     public ChangeEventIntakeTests()
     {
-        store = new EmbeddedReadModelStore(time);
-        projector = new Projector(store, time);
+        store = EmbeddedReadModelStore.Create(time);
+        projector = new Projector(store.Snapshots, store.Views, time);
     }
 
     public void Dispose() => projector.Dispose();
 
     private ChangeEventIntake Intake(string? source = Events.Source) =>
-        new(new ChangeEventParser(source), projector, store, progress, time, logger);
+        new(new ChangeEventParser(source), projector, store.RejectedEvents, progress, time, logger);
 
     private static BinaryData Body(string json) => BinaryData.FromString(json);
 
@@ -40,7 +40,7 @@ public sealed class ChangeEventIntakeTests : IDisposable
         await Intake().HandleAsync(Body(json), CancellationToken.None);
 
         Assert.Equal(OutcomeKind.Rejected, outcome.Kind);
-        var record = Assert.Single(await store.ListRejectedEventsAsync(10, CancellationToken.None));
+        var record = Assert.Single(await store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
         Assert.Equal("evt-bad", record.RecordId);
         Assert.Equal("io.goauthentik.authorization_code.saved", record.Type);
         Assert.Equal("authorization_code/9001", record.Subject);
@@ -56,7 +56,7 @@ public sealed class ChangeEventIntakeTests : IDisposable
     {
         var outcome = await Intake().HandleAsync(Body("{not json"), CancellationToken.None);
 
-        var record = Assert.Single(await store.ListRejectedEventsAsync(10, CancellationToken.None));
+        var record = Assert.Single(await store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
         Assert.Equal(OutcomeKind.Rejected, outcome.Kind);
         Assert.StartsWith("sha256-", record.RecordId, StringComparison.Ordinal);
         Assert.Null(record.EventId);
@@ -102,13 +102,13 @@ public sealed class ChangeEventIntakeTests : IDisposable
         // Recorded while the intake accepted another source (a configuration mistake, since fixed).
         var foreign = Events.User(42, Events.V, username: "alice", id: "evt-replay").Replace(Events.Source, "https://auth.internal/", StringComparison.Ordinal);
         await Intake().HandleAsync(Body(foreign), CancellationToken.None);
-        Assert.NotNull(await store.GetRejectedEventAsync("evt-replay", CancellationToken.None));
+        Assert.NotNull(await store.RejectedEvents.GetRejectedEventAsync("evt-replay", CancellationToken.None));
 
         var outcome = await Intake(source: "https://auth.internal/").ReplayAsync("evt-replay", CancellationToken.None);
 
         Assert.Equal(OutcomeKind.Applied, outcome?.Kind);
-        Assert.Null(await store.GetRejectedEventAsync("evt-replay", CancellationToken.None));
-        Assert.Equal("alice", (await store.GetUserAsync(42, CancellationToken.None))?.Username);
+        Assert.Null(await store.RejectedEvents.GetRejectedEventAsync("evt-replay", CancellationToken.None));
+        Assert.Equal("alice", (await store.Views.GetUserAsync(42, CancellationToken.None))?.Username);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class ChangeEventIntakeTests : IDisposable
         var outcome = await Intake().ReplayAsync("evt-invalid", CancellationToken.None);
 
         Assert.Equal(OutcomeKind.Rejected, outcome?.Kind);
-        Assert.NotNull(await store.GetRejectedEventAsync("evt-invalid", CancellationToken.None));
+        Assert.NotNull(await store.RejectedEvents.GetRejectedEventAsync("evt-invalid", CancellationToken.None));
         Assert.Null(await Intake().ReplayAsync("no-such-record", CancellationToken.None));
     }
 

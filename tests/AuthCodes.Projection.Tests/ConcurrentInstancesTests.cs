@@ -23,11 +23,11 @@ public sealed class ConcurrentInstancesTests
         var store = await RaceAsync(
             seed: [Provider(7, V), User(42, V)],
             interrupted: Code(1, V, 7, 42),
-            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            pausedBefore: nameof(IViewStore.SaveCodeAsync),
             racing: Deleted("authorization_code", "1", V + 1));
 
-        Assert.Null(await store.GetCodeAsync(1, CancellationToken.None));
-        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+        Assert.Null(await store.Codes.GetCodeAsync(1, CancellationToken.None));
+        Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
     [Fact]
@@ -36,11 +36,11 @@ public sealed class ConcurrentInstancesTests
         var store = await RaceAsync(
             seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
             interrupted: User(42, V + 1, username: "renamed"),
-            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            pausedBefore: nameof(IViewStore.SaveCodeAsync),
             racing: Deleted("authorization_code", "1", V + 1));
 
-        Assert.Null(await store.GetCodeAsync(1, CancellationToken.None));
-        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+        Assert.Null(await store.Codes.GetCodeAsync(1, CancellationToken.None));
+        Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
     [Fact]
@@ -49,11 +49,11 @@ public sealed class ConcurrentInstancesTests
         var store = await RaceAsync(
             seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
             interrupted: Provider(7, V + 1, name: "Renamed"),
-            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            pausedBefore: nameof(IViewStore.SaveCodeAsync),
             racing: Deleted("authorization_code", "1", V + 1));
 
-        Assert.Null(await store.GetCodeAsync(1, CancellationToken.None));
-        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+        Assert.Null(await store.Codes.GetCodeAsync(1, CancellationToken.None));
+        Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
     [Fact]
@@ -63,10 +63,10 @@ public sealed class ConcurrentInstancesTests
         var store = await RaceAsync(
             seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
             interrupted: User(42, V + 1, username: "renamed"),
-            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            pausedBefore: nameof(IViewStore.SaveCodeAsync),
             racing: Provider(7, V + 1, name: "Renamed"));
 
-        var code = await store.GetCodeAsync(1, CancellationToken.None);
+        var code = await store.Codes.GetCodeAsync(1, CancellationToken.None);
         Assert.Equal(("renamed", "Renamed"), (code?.User.Username, code?.Provider.Name));
     }
 
@@ -77,10 +77,10 @@ public sealed class ConcurrentInstancesTests
         var store = await RaceAsync(
             seed: [Group(Staff, V, "staff"), Provider(7, V), User(42, V, groups: [Staff]), Code(1, V, 7, 42)],
             interrupted: User(42, V + 1, username: "renamed", groups: [Staff]),
-            pausedBefore: nameof(IReadModelStore.SaveUserAsync),
+            pausedBefore: nameof(IViewStore.SaveUserAsync),
             racing: Group(Staff, V + 1, "staff renamed", isSuperuser: true));
 
-        var code = await store.GetCodeAsync(1, CancellationToken.None);
+        var code = await store.Codes.GetCodeAsync(1, CancellationToken.None);
         Assert.Equal(("renamed", "staff renamed", true), (code?.User.Username, code?.User.GroupsObj.Single().Name, code?.User.IsSuperuser));
     }
 
@@ -91,10 +91,10 @@ public sealed class ConcurrentInstancesTests
         var store = await RaceAsync(
             seed: [Provider(7, V), User(42, V)],
             interrupted: Code(1, V, 7, 42),
-            pausedBefore: nameof(IReadModelStore.SaveCodeAsync),
+            pausedBefore: nameof(IViewStore.SaveCodeAsync),
             racing: User(42, V + 1, username: "renamed"));
 
-        Assert.Equal("renamed", (await store.GetCodeAsync(1, CancellationToken.None))?.User.Username);
+        Assert.Equal("renamed", (await store.Codes.GetCodeAsync(1, CancellationToken.None))?.User.Username);
     }
 
     [Fact]
@@ -105,12 +105,12 @@ public sealed class ConcurrentInstancesTests
         var store = await RaceAsync(
             seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
             interrupted: Provider(7, V + 1, name: "Renamed"),
-            pausedBefore: nameof(IReadModelStore.GetLiveCodesOfProviderAsync),
+            pausedBefore: nameof(ISnapshotStore.GetLiveCodesOfProviderAsync),
             racing: Deleted("authorization_code", "1", V + 1),
             occurrence: 2,
             options: new ProjectionOptions { MaxSnapshotWriteAttempts = 1 });
 
-        Assert.Equal(0, await store.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+        Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
     /// <summary>
@@ -119,21 +119,22 @@ public sealed class ConcurrentInstancesTests
     /// instance applies <paramref name="racing"/>. Asserts the store then holds what applying every event in
     /// sequence gives, and returns it for the test's own expectation.
     /// </summary>
-    private async Task<EmbeddedReadModelStore> RaceAsync(
+    private async Task<ReadModelStores> RaceAsync(
         string[] seed, string interrupted, string pausedBefore, string racing, int occurrence = 1, ProjectionOptions? options = null)
     {
-        var store = new EmbeddedReadModelStore(time);
-        using var other = new Projector(store, time);
+        var store = EmbeddedReadModelStore.Create(time);
+        using var other = new Projector(store.Snapshots, store.Views, time);
         foreach (var json in seed)
         {
             await ApplyAsync(other, json);
         }
 
-        using var one = new Projector(InterleavingStore.Wrap(store, pausedBefore, occurrence, () => ApplyAsync(other, racing)), time, options);
+        var interleaved = InterleavingStore.WrapProjectorPorts(store, pausedBefore, occurrence, () => ApplyAsync(other, racing));
+        using var one = new Projector(interleaved.Snapshots, interleaved.Views, time, options);
         await ApplyAsync(one, interrupted);
 
-        var sequential = new EmbeddedReadModelStore(time);
-        using var alone = new Projector(sequential, time);
+        var sequential = EmbeddedReadModelStore.Create(time);
+        using var alone = new Projector(sequential.Snapshots, sequential.Views, time);
         foreach (var json in seed.Append(interrupted).Append(racing))
         {
             await ApplyAsync(alone, json);
@@ -147,10 +148,10 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal(OutcomeKind.Applied, (await projector.ApplyAsync(parser.Parse(BinaryData.FromString(json)), CancellationToken.None)).Kind);
 
     /// <summary>The derived read model as data: every listed code whole, and the views of the user and provider the tests use.</summary>
-    private static async Task<string> RenderAsync(EmbeddedReadModelStore store) => JsonSerializer.Serialize(new
+    private static async Task<string> RenderAsync(ReadModelStores store) => JsonSerializer.Serialize(new
     {
-        listed = await store.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 100, CancellationToken.None),
-        user = await store.GetUserAsync(42, CancellationToken.None),
-        provider = await store.GetProviderAsync(7, CancellationToken.None),
+        listed = await store.Codes.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 100, CancellationToken.None),
+        user = await store.Views.GetUserAsync(42, CancellationToken.None),
+        provider = await store.Views.GetProviderAsync(7, CancellationToken.None),
     });
 }

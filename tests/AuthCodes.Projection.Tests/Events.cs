@@ -116,12 +116,12 @@ internal sealed class Harness : IDisposable
     public Harness(string? acceptedSource = Events.Source)
     {
         Time = new FakeTimeProvider(Sample.Now);
-        Store = new EmbeddedReadModelStore(Time);
+        Store = EmbeddedReadModelStore.Create(Time);
         Parser = new ChangeEventParser(acceptedSource);
-        Projector = new Projector(Store, Time);
+        Projector = new Projector(Store.Snapshots, Store.Views, Time);
     }
 
-    public EmbeddedReadModelStore Store { get; }
+    public ReadModelStores Store { get; }
 
     public FakeTimeProvider Time { get; }
 
@@ -141,10 +141,10 @@ internal sealed class Harness : IDisposable
         }
     }
 
-    public Task<CodeDocument?> CodeAsync(long pk) => Store.GetCodeAsync(pk, CancellationToken.None);
+    public Task<CodeDocument?> CodeAsync(long pk) => Store.Codes.GetCodeAsync(pk, CancellationToken.None);
 
     public async Task<long[]> ListedAsync() =>
-        [.. (await Store.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 1000, CancellationToken.None)).Select(c => c.Pk)];
+        [.. (await Store.Codes.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 1000, CancellationToken.None)).Select(c => c.Pk)];
 
     public void Dispose() => Projector.Dispose();
 }

@@ -57,7 +57,7 @@ public sealed class OrderIndependenceProperty(ITestOutputHelper output)
             await harness.SendAsync(e.Json);
         }
 
-        var actual = await RenderAsync(harness.Store);
+        var actual = await RenderAsync(harness.Store.Codes);
         if (expected != actual)
         {
             throw new Xunit.Sdk.XunitException($"The projector differs from the naive fold.\nExpected:\n{expected}\nActual:\n{actual}");
@@ -155,7 +155,7 @@ public sealed class OrderIndependenceProperty(ITestOutputHelper output)
     }
 
     /// <summary>The read model as the API shows it: every listed code (superuser render), single retrievals, existence answers, client secrets.</summary>
-    private static async Task<string> RenderAsync(EmbeddedReadModelStore store)
+    private static async Task<string> RenderAsync(ICodeReadStore store)
     {
         var codes = await store.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 1000, CancellationToken.None);
         var retrieved = new List<CodeDocument?>();

@@ -38,7 +38,7 @@ public sealed class ProjectorTests : IDisposable
     {
         await h.SendAllAsync(Provider(7, V), User(42, V), Code(1, V, 7, 42), Deleted("user", "42", V + 1));
         Assert.Empty(await h.ListedAsync());
-        Assert.False(await h.Store.UserExistsAsync(42, default));
+        Assert.False(await h.Store.Codes.UserExistsAsync(42, default));
 
         await h.SendAllAsync(Code(2, V, 7, 42));
         Assert.Empty(await h.ListedAsync());
@@ -57,8 +57,8 @@ public sealed class ProjectorTests : IDisposable
         await h.SendAllAsync(Provider(7, V), User(42, V), Code(1, V, 7, 42), Code(2, V, 7, 42));
         await h.SendAllAsync(Deleted("provider", "7", V + 1));
         Assert.Empty(await h.ListedAsync());
-        Assert.False(await h.Store.ProviderExistsAsync(7, default));
-        Assert.Empty(await h.Store.GetClientSecretsAsync([7], default));
+        Assert.False(await h.Store.Codes.ProviderExistsAsync(7, default));
+        Assert.Empty(await h.Store.Codes.GetClientSecretsAsync([7], default));
 
         await h.SendAllAsync(Provider(7, V + 2, name: "Renamed"));
         Assert.Equal(new long[] { 1, 2 }, await h.ListedAsync());
@@ -73,7 +73,7 @@ public sealed class ProjectorTests : IDisposable
 
         var older = await h.SendAsync(User(42, 999_999_999_999_999, username: "older")); // 15 digits: numerically lower
         Assert.Equal(OutcomeKind.Ignored, older.Kind);
-        Assert.Equal(1_726_236_342_243_001UL, (await h.Store.GetSnapshotAsync(EntityKey.User(42), default))!.Stamp.Version);
+        Assert.Equal(1_726_236_342_243_001UL, (await h.Store.Snapshots.GetSnapshotAsync(EntityKey.User(42), default))!.Stamp.Version);
         Assert.Equal("newer", (await h.CodeAsync(1))!.User.Username);
     }
 
@@ -83,7 +83,7 @@ public sealed class ProjectorTests : IDisposable
         var json = User(42, V).Replace($"\"entityversion\":\"{V}\"", $"\"entityversion\":{V}", StringComparison.Ordinal);
 
         Assert.Equal(OutcomeKind.Applied, (await h.SendAsync(json)).Kind);
-        Assert.Equal(V, (await h.Store.GetSnapshotAsync(EntityKey.User(42), default))!.Stamp.Version);
+        Assert.Equal(V, (await h.Store.Snapshots.GetSnapshotAsync(EntityKey.User(42), default))!.Stamp.Version);
     }
 
     [Theory]
@@ -100,7 +100,7 @@ public sealed class ProjectorTests : IDisposable
             : [await h.SendAsync(saved), await h.SendAsync(deleted)];
 
         Assert.Equal([OutcomeKind.Applied, deleteFirst ? OutcomeKind.Ignored : OutcomeKind.Applied], outcomes.Select(o => o.Kind));
-        Assert.False(await h.Store.UserExistsAsync(42, default));
+        Assert.False(await h.Store.Codes.UserExistsAsync(42, default));
         Assert.Empty(await h.ListedAsync());
     }
 
@@ -124,51 +124,54 @@ public sealed class ProjectorTests : IDisposable
     [Fact]
     public async Task An_exact_duplicate_is_ignored_and_writes_nothing()
     {
-        var store = Substitute.For<IReadModelStore>();
+        var snapshots = Substitute.For<ISnapshotStore>();
+        var views = Substitute.For<IViewStore>();
         var json = User(42, V, id: "dup");
         using var seed = new Harness();
         var parsed = seed.Parser.Parse(BinaryData.FromString(json));
-        store.GetSnapshotAsync(EntityKey.User(42), Arg.Any<CancellationToken>())
+        snapshots.GetSnapshotAsync(EntityKey.User(42), Arg.Any<CancellationToken>())
             .Returns(new EntitySnapshot(EntityKey.User(42), parsed.Event!.Stamp, parsed.Event.State, ETag: "\"1\""));
-        using var projector = new Projector(store, seed.Time);
+        using var projector = new Projector(snapshots, views, seed.Time);
 
         var outcome = await projector.ApplyAsync(parsed, default);
 
         Assert.Equal(OutcomeKind.Ignored, outcome.Kind);
         Assert.StartsWith("Duplicate", outcome.Reason, StringComparison.Ordinal);
-        await store.DidNotReceiveWithAnyArgs().TryWriteSnapshotAsync(default!, default, default);
-        await store.DidNotReceiveWithAnyArgs().SaveUserAsync(default!, default);
-        await store.DidNotReceiveWithAnyArgs().SaveCodeAsync(default!, default);
-        await store.DidNotReceiveWithAnyArgs().DeleteCodeAsync(default, default);
+        await snapshots.DidNotReceiveWithAnyArgs().TryWriteSnapshotAsync(default!, default, default);
+        await views.DidNotReceiveWithAnyArgs().SaveUserAsync(default!, default);
+        await views.DidNotReceiveWithAnyArgs().SaveCodeAsync(default!, default);
+        await views.DidNotReceiveWithAnyArgs().DeleteCodeAsync(default, default);
     }
 
     [Fact]
     public async Task A_lost_concurrency_race_is_retried_and_then_surfaces_as_a_transient_failure()
     {
-        var store = Substitute.For<IReadModelStore>();
-        store.TryWriteSnapshotAsync(default!, default, default).ReturnsForAnyArgs(false);
-        using var projector = new Projector(store, h.Time);
+        var snapshots = Substitute.For<ISnapshotStore>();
+        var views = Substitute.For<IViewStore>();
+        snapshots.TryWriteSnapshotAsync(default!, default, default).ReturnsForAnyArgs(false);
+        using var projector = new Projector(snapshots, views, h.Time);
 
         await Assert.ThrowsAsync<SnapshotConflictException>(() => projector.ApplyAsync(h.Parser.Parse(BinaryData.FromString(User(42, V))), default));
-        await store.ReceivedWithAnyArgs(5).TryWriteSnapshotAsync(default!, default, default);
-        await store.DidNotReceiveWithAnyArgs().SaveUserAsync(default!, default);
+        await snapshots.ReceivedWithAnyArgs(5).TryWriteSnapshotAsync(default!, default, default);
+        await views.DidNotReceiveWithAnyArgs().SaveUserAsync(default!, default);
     }
 
     [Fact]
     public async Task Derived_writes_whose_inputs_keep_changing_are_redone_a_bounded_number_of_times_and_then_surface_as_a_transient_failure()
     {
-        var store = Substitute.For<IReadModelStore>();
+        var snapshots = Substitute.For<ISnapshotStore>();
+        var views = Substitute.For<IViewStore>();
         var parsed = h.Parser.Parse(BinaryData.FromString(Code(1, V, 7, 42)));
-        store.GetSnapshotAsync(EntityKey.Code(1), Arg.Any<CancellationToken>())
+        snapshots.GetSnapshotAsync(EntityKey.Code(1), Arg.Any<CancellationToken>())
             .Returns(null, new EntitySnapshot(EntityKey.Code(1), parsed.Event!.Stamp, parsed.Event.State, ETag: "\"1\""));
-        store.TryWriteSnapshotAsync(default!, default, default).ReturnsForAnyArgs(true);
-        store.GetUserAsync(42, Arg.Any<CancellationToken>()).Returns(Sample.User(42));
+        snapshots.TryWriteSnapshotAsync(default!, default, default).ReturnsForAnyArgs(true);
+        views.GetUserAsync(42, Arg.Any<CancellationToken>()).Returns(Sample.User(42));
         var renames = 0;
-        store.GetProviderAsync(7, Arg.Any<CancellationToken>()).Returns(_ => Sample.Provider(7, $"Renamed {++renames}")); // another instance renames it each time
-        using var projector = new Projector(store, h.Time, new ProjectionOptions { MaxSnapshotWriteAttempts = 3 });
+        views.GetProviderAsync(7, Arg.Any<CancellationToken>()).Returns(_ => Sample.Provider(7, $"Renamed {++renames}")); // another instance renames it each time
+        using var projector = new Projector(snapshots, views, h.Time, new ProjectionOptions { MaxSnapshotWriteAttempts = 3 });
 
         await Assert.ThrowsAsync<SnapshotConflictException>(() => projector.ApplyAsync(parsed, default));
-        await store.ReceivedWithAnyArgs(4).SaveCodeAsync(default!, default); // the first write, then one per check that found a change
+        await views.ReceivedWithAnyArgs(4).SaveCodeAsync(default!, default); // the first write, then one per check that found a change
     }
 
     [Fact]
@@ -221,7 +224,7 @@ public sealed class ProjectorTests : IDisposable
         var member = (await h.CodeAsync(2))!.User;
         Assert.True(member.IsSuperuser);
         Assert.Equal("admins", member.GroupsObj[0].ParentName);
-        Assert.True((await h.Store.FindUserAsync(SubjectMode.UserId, "42", default))!.IsSuperuser);
+        Assert.True((await h.Store.Codes.FindUserAsync(SubjectMode.UserId, "42", default))!.IsSuperuser);
     }
 
     [Fact]
@@ -290,7 +293,7 @@ public sealed class ProjectorTests : IDisposable
         Assert.Equal("renamed", (await h.CodeAsync(1))!.User.Username);
         Assert.Equal("renamed", (await h.CodeAsync(2))!.User.Username);
         Assert.Equal("user43", (await h.CodeAsync(3))!.User.Username);
-        Assert.Equal(42, (await h.Store.FindUserAsync(SubjectMode.UserUsername, "renamed", default))?.Pk);
+        Assert.Equal(42, (await h.Store.Codes.FindUserAsync(SubjectMode.UserUsername, "renamed", default))?.Pk);
     }
 
     [Fact]
@@ -303,10 +306,10 @@ public sealed class ProjectorTests : IDisposable
 
         Assert.Equal(OutcomeKind.Ignored, old.Kind);
         Assert.Equal(OutcomeKind.Applied, recent.Kind);
-        Assert.Null(await h.Store.GetSnapshotAsync(EntityKey.Code(1), default));
+        Assert.Null(await h.Store.Snapshots.GetSnapshotAsync(EntityKey.Code(1), default));
         Assert.Equal(new long[] { 2 }, await h.ListedAsync());
         Assert.True((await h.CodeAsync(2))!.IsExpiredAt(Sample.Now));
-        Assert.Equal(Sample.Now.AddMinutes(-59).AddHours(1), (await h.Store.GetSnapshotAsync(EntityKey.Code(2), default))!.ExpiresAt);
+        Assert.Equal(Sample.Now.AddMinutes(-59).AddHours(1), (await h.Store.Snapshots.GetSnapshotAsync(EntityKey.Code(2), default))!.ExpiresAt);
     }
 
     [Fact]
@@ -325,12 +328,12 @@ public sealed class ProjectorTests : IDisposable
         await h.SendAllAsync(Provider(7, V), User(42, V), Code(1, V, 7, 42, expires), Deleted("authorization_code", "1", V + 1));
         await h.SendAsync(Deleted("authorization_code", "2", V)); // a delete that arrived before its code
 
-        Assert.Equal(expires.AddHours(1), (await h.Store.GetSnapshotAsync(EntityKey.Code(1), default))!.ExpiresAt);
-        Assert.Null((await h.Store.GetSnapshotAsync(EntityKey.Code(2), default))!.ExpiresAt);
+        Assert.Equal(expires.AddHours(1), (await h.Store.Snapshots.GetSnapshotAsync(EntityKey.Code(1), default))!.ExpiresAt);
+        Assert.Null((await h.Store.Snapshots.GetSnapshotAsync(EntityKey.Code(2), default))!.ExpiresAt);
 
         h.Time.Advance(TimeSpan.FromMinutes(61));
-        Assert.Null(await h.Store.GetSnapshotAsync(EntityKey.Code(1), default));
-        Assert.NotNull(await h.Store.GetSnapshotAsync(EntityKey.Code(2), default));
+        Assert.Null(await h.Store.Snapshots.GetSnapshotAsync(EntityKey.Code(1), default));
+        Assert.NotNull(await h.Store.Snapshots.GetSnapshotAsync(EntityKey.Code(2), default));
     }
 
     [Fact]
@@ -338,9 +341,9 @@ public sealed class ProjectorTests : IDisposable
     {
         await h.SendAllAsync(Provider(7, V), User(42, V), Code(1, V, 7, 42));
 
-        Assert.Equal("s3cr3t-provider7", (await h.Store.GetClientSecretsAsync([7], default))[7]);
+        Assert.Equal("s3cr3t-provider7", (await h.Store.Codes.GetClientSecretsAsync([7], default))[7]);
         Assert.DoesNotContain("s3cr3t", System.Text.Json.JsonSerializer.Serialize(await h.CodeAsync(1)), StringComparison.Ordinal);
-        var snapshot = await h.Store.GetSnapshotAsync(EntityKey.Provider(7), default);
+        var snapshot = await h.Store.Snapshots.GetSnapshotAsync(EntityKey.Provider(7), default);
         Assert.DoesNotContain("s3cr3t", snapshot!.ToString(), StringComparison.Ordinal);
     }
 }

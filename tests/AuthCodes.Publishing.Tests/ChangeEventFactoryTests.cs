@@ -72,16 +72,16 @@ public sealed class ChangeEventFactoryTests
     public async Task Built_events_project_into_a_listed_code()
     {
         var time = new FakeTimeProvider(TestEvents.Now);
-        var store = new EmbeddedReadModelStore(time);
-        using var projector = new Projector(store, time);
-        var intake = new ChangeEventIntake(Parser, projector, store, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
+        var store = EmbeddedReadModelStore.Create(time);
+        using var projector = new Projector(store.Snapshots, store.Views, time);
+        var intake = new ChangeEventIntake(Parser, projector, store.RejectedEvents, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
 
         foreach (var e in TestEvents.OnePerEntity(TestEvents.Factory()))
         {
             Assert.Equal(OutcomeKind.Applied, (await intake.HandleAsync(BinaryData.FromString(e.Json), CancellationToken.None)).Kind);
         }
 
-        var code = await store.GetCodeAsync(9001, CancellationToken.None);
+        var code = await store.Codes.GetCodeAsync(9001, CancellationToken.None);
         Assert.NotNull(code);
         Assert.Equal("alice", code.User.Username);
         Assert.True(code.User.IsSuperuser);

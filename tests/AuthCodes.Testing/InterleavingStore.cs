@@ -4,7 +4,7 @@ using AuthCodes.ReadModel;
 namespace AuthCodes.Testing;
 
 /// <summary>
-/// One projector instance's view of a store shared with another: forwards every call, but runs a step of
+/// One projector instance's view of a store port shared with another: forwards every call, but runs a step of
 /// the other instance (applying a racing event from start to end) before the nth call of one method.
 /// </summary>
 public class InterleavingStore : DispatchProxy
@@ -12,14 +12,15 @@ public class InterleavingStore : DispatchProxy
     private static readonly MethodInfo RunThenForwardResult =
         typeof(InterleavingStore).GetMethod(nameof(RunThenForwardResultAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
-    private IReadModelStore inner = null!;
+    private object inner = null!;
     private string pausedBefore = null!;
     private int callsUntilPause;
     private Func<Task>? step;
 
-    public static IReadModelStore Wrap(IReadModelStore inner, string pausedBefore, int occurrence, Func<Task> step)
+    public static TPort Wrap<TPort>(TPort inner, string pausedBefore, int occurrence, Func<Task> step)
+        where TPort : class
     {
-        var proxy = Create<IReadModelStore, InterleavingStore>();
+        var proxy = Create<TPort, InterleavingStore>();
         var interleaving = (InterleavingStore)(object)proxy;
         interleaving.inner = inner;
         interleaving.pausedBefore = pausedBefore;
@@ -27,6 +28,13 @@ public class InterleavingStore : DispatchProxy
         interleaving.step = step;
         return proxy;
     }
+
+    /// <summary>The projector's ports of <paramref name="stores"/>, paused before the nth call of <paramref name="pausedBefore"/> (a member of either).</summary>
+    public static ReadModelStores WrapProjectorPorts(ReadModelStores stores, string pausedBefore, int occurrence, Func<Task> step) => stores with
+    {
+        Snapshots = Wrap(stores.Snapshots, pausedBefore, occurrence, step),
+        Views = Wrap(stores.Views, pausedBefore, occurrence, step),
+    };
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {

@@ -19,7 +19,7 @@ internal sealed partial class JwtCallerAuthenticator : ICallerAuthenticator
 
     private readonly JwtTokenValidator validator;
     private readonly TokenIntrospector introspector;
-    private readonly IReadModelStore store;
+    private readonly ICodeReadStore store;
     private readonly ILogger<JwtCallerAuthenticator> logger;
     private readonly SubjectMode subjectMode;
     private readonly bool introspect;
@@ -27,7 +27,7 @@ internal sealed partial class JwtCallerAuthenticator : ICallerAuthenticator
     public JwtCallerAuthenticator(
         JwtTokenValidator validator,
         TokenIntrospector introspector,
-        IReadModelStore store,
+        ICodeReadStore store,
         IOptions<BearerAuthenticationOptions> options,
         ILogger<JwtCallerAuthenticator> logger)
     {

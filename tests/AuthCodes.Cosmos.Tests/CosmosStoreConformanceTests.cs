@@ -1,0 +1,60 @@
+using AuthCodes.ReadModel;
+using AuthCodes.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AuthCodes.Cosmos.Tests;
+
+/// <summary>The conformance suites on Cosmos: every test gets its own empty pair of containers.</summary>
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosCodeReadStoreTests(LocalCosmosServer server) : CodeReadStoreConformance
+{
+    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosStores.CreateAsync(server, "conformance");
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosSnapshotStoreTests(LocalCosmosServer server) : SnapshotStoreConformance
+{
+    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosStores.CreateAsync(server, "conformance");
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosViewStoreTests(LocalCosmosServer server) : ViewStoreConformance
+{
+    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosStores.CreateAsync(server, "conformance");
+}
+
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosRejectedEventStoreTests(LocalCosmosServer server) : RejectedEventStoreConformance
+{
+    protected override async Task<ReadModelStores> CreateStoresAsync() => await CosmosStores.CreateAsync(server, "conformance");
+}
+
+/// <summary>Cosmos stores for tests, each on a new pair of containers of the local server.</summary>
+internal static class CosmosStores
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ReadModelStores, CosmosStoreOptions> Options = [];
+    private static int counter;
+
+    internal static async Task<ReadModelStores> CreateAsync(LocalCosmosServer server, string database, TimeProvider? time = null)
+    {
+        var suffix = $"{Interlocked.Increment(ref counter)}-{Guid.NewGuid():N}";
+        var options = server.Options(database, suffix);
+        var store = await OnContainersAsync(server, options, time ?? TimeProvider.System);
+        Options.Add(store, options);
+        return store;
+    }
+
+    /// <summary>Another store object (as another host would have) on the containers of <paramref name="first"/>.</summary>
+    internal static async Task<ReadModelStores> SecondStoreOnSameContainersAsync(LocalCosmosServer server, ReadModelStores first, TimeProvider time)
+    {
+        var options = Options.TryGetValue(first, out var found) ? found : throw new InvalidOperationException("Not a store of this fixture.");
+        return await OnContainersAsync(server, options, time);
+    }
+
+    private static async Task<ReadModelStores> OnContainersAsync(LocalCosmosServer server, CosmosStoreOptions options, TimeProvider time)
+    {
+        var containers = new CosmosContainers(server.Client, options, NullLogger<CosmosContainers>.Instance);
+        await containers.EnsureReadyAsync(CancellationToken.None);
+        return CosmosReadModelStore.Create(containers, options, time, NullLogger.Instance);
+    }
+}

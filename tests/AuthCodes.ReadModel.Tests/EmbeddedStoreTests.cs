@@ -1,0 +1,108 @@
+using AuthCodes.Contract;
+using AuthCodes.ReadModel;
+using AuthCodes.Testing;
+
+namespace AuthCodes.ReadModel.Tests;
+
+public sealed class EmbeddedCodeReadStoreTests : CodeReadStoreConformance
+{
+    protected override Task<ReadModelStores> CreateStoresAsync() => Task.FromResult(EmbeddedReadModelStore.Create());
+}
+
+public sealed class EmbeddedSnapshotStoreTests : SnapshotStoreConformance
+{
+    protected override Task<ReadModelStores> CreateStoresAsync() => Task.FromResult(EmbeddedReadModelStore.Create());
+}
+
+public sealed class EmbeddedViewStoreTests : ViewStoreConformance
+{
+    protected override Task<ReadModelStores> CreateStoresAsync() => Task.FromResult(EmbeddedReadModelStore.Create());
+}
+
+public sealed class EmbeddedRejectedEventStoreTests : RejectedEventStoreConformance
+{
+    protected override Task<ReadModelStores> CreateStoresAsync() => Task.FromResult(EmbeddedReadModelStore.Create());
+}
+
+/// <summary>Expiry is not in the shared suite: the local Cosmos server never expires items (ttl is Cosmos's job there).</summary>
+public sealed class EmbeddedReadModelStoreExpiryTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task Forgets_a_code_snapshot_and_its_document_once_its_expiry_plus_grace_has_passed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
+        var store = EmbeddedReadModelStore.Create(time);
+        var provider = Sample.Provider(1);
+        var user = Sample.User(10);
+        var forgetAt = Sample.Now.AddMinutes(61);
+        var state = new CodeState(5, 1, 10, Sample.Now.AddMinutes(1), true, ["openid"]);
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, forgetAt), null, None));
+        await store.Views.SaveCodeAsync(Sample.Code(5, provider, user, Sample.Now.AddMinutes(1)), None);
+
+        time.Advance(TimeSpan.FromMinutes(60));
+        Assert.NotNull(await store.Codes.GetCodeAsync(5, None));
+        Assert.Single(await store.Snapshots.GetLiveCodesOfUserAsync(10, None));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(await store.Codes.GetCodeAsync(5, None));
+        Assert.Null(await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None));
+        Assert.Empty(await store.Snapshots.GetLiveCodesOfUserAsync(10, None));
+        Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, None));
+    }
+
+    [Fact]
+    public async Task Does_not_list_a_code_saved_after_its_snapshot_was_forgotten()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
+        var store = EmbeddedReadModelStore.Create(time);
+        var state = new CodeState(5, 1, 10, Sample.Now, true, ["openid"]);
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddSeconds(1)), null, None));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None)); // forgotten now
+
+        await store.Views.SaveCodeAsync(Sample.Code(5, Sample.Provider(1), Sample.User(10), Sample.Now), None);
+
+        Assert.Null(await store.Codes.GetCodeAsync(5, None));
+    }
+
+    [Fact]
+    public async Task Keeps_a_code_whose_snapshot_was_rewritten_with_a_later_expiry()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
+        var store = EmbeddedReadModelStore.Create(time);
+        var state = new CodeState(5, 1, 10, Sample.Now, true, ["openid"]);
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddMinutes(1)), null, None));
+        var current = await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None);
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(2, false, "e2"), state, Sample.Now.AddHours(2)), current!.ETag, None));
+
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(2UL, (await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None))?.Stamp.Version);
+    }
+}
+
+/// <summary>States carry their key into stored JSON (Cosmos items): its shape must not change with its type.</summary>
+public sealed class EntityKeyTests
+{
+    [Fact]
+    public void Serializes_as_kind_and_canonical_pk_text_under_the_serializers_naming_policy()
+    {
+        var web = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+
+        Assert.Equal("""{"kind":1,"pk":"42"}""", System.Text.Json.JsonSerializer.Serialize(EntityKey.User(42), web));
+        Assert.Equal("""{"Kind":2,"Pk":"aaaaaaaa-0000-4000-8000-000000000001"}""", System.Text.Json.JsonSerializer.Serialize(EntityKey.Group(Guid.Parse("AAAAAAAA-0000-4000-8000-000000000001"))));
+        Assert.Equal(EntityKey.Code(7), System.Text.Json.JsonSerializer.Deserialize<EntityKey>("""{"kind":0,"pk":"7"}""", web));
+    }
+
+    [Fact]
+    public void Holds_typed_pks_and_refuses_the_other_kind_of_pk()
+    {
+        Assert.Equal(42, EntityKey.User(42).IntegerPk);
+        Assert.Equal("Group/aaaaaaaa-0000-4000-8000-000000000001", EntityKey.Group(Guid.Parse("aaaaaaaa-0000-4000-8000-000000000001")).ToString());
+        Assert.Throws<InvalidOperationException>(() => EntityKey.Code(1).UuidPk);
+        Assert.Throws<ArgumentException>(() => EntityKey.Of(EntityKind.Application, 1));
+        Assert.Equal(EntityKey.Provider(9), EntityKey.Parse(EntityKind.Provider, "9"));
+    }
+}
