@@ -125,17 +125,20 @@ internal static class EntityDataReader
     private static long RequiredInt64(JsonObject data, string field) =>
         OptionalInt64(data, field) ?? throw Invalid(field, "an integer (required)");
 
-    private static long? OptionalInt64(JsonObject data, string field)
-    {
-        var node = data[field];
-        return Kind(node) switch
-        {
-            JsonValueKind.Null => null,
-            JsonValueKind.Number when node!.AsValue().TryGetValue<long>(out var value) => value,
-            JsonValueKind.Number when node!.AsValue().TryGetValue<JsonElement>(out var element) && element.TryGetInt64(out var value) => value,
-            _ => throw Invalid(field, "an integer"),
-        };
-    }
+    private static long? OptionalInt64(JsonObject data, string field) =>
+        Optional<long>(data, field, "an integer", node => Int64Of(node));
+
+    private static long? Int64Of(JsonNode? node) =>
+        Kind(node) == JsonValueKind.Number
+        && (node!.AsValue().TryGetValue<long>(out var value)
+            || (node.AsValue().TryGetValue<JsonElement>(out var element) && element.TryGetInt64(out value)))
+            ? value
+            : null;
+
+    /// <summary>A nullable scalar field (absent or null: null); <paramref name="read"/> answers null for a value of the wrong kind.</summary>
+    private static T? Optional<T>(JsonObject data, string field, string expected, Func<JsonNode?, T?> read)
+        where T : struct =>
+        Kind(data[field]) == JsonValueKind.Null ? null : read(data[field]) ?? throw Invalid(field, expected);
 
     private static string RequiredString(JsonObject data, string field) =>
         Kind(data[field]) == JsonValueKind.String ? (string)data[field]! : throw Invalid(field, "a string (required)");
@@ -166,29 +169,18 @@ internal static class EntityDataReader
     private static Guid RequiredGuid(JsonObject data, string field) =>
         OptionalGuid(data, field) ?? throw Invalid(field, "a uuid (required)");
 
-    private static Guid? OptionalGuid(JsonObject data, string field)
-    {
-        var node = data[field];
-        return Kind(node) switch
-        {
-            JsonValueKind.Null => null,
-            JsonValueKind.String when Guid.TryParse((string)node!, out var guid) => guid,
-            _ => throw Invalid(field, "a uuid"),
-        };
-    }
+    private static Guid? OptionalGuid(JsonObject data, string field) =>
+        Optional<Guid>(data, field, "a uuid", node => GuidOf(node));
 
-    private static DateTimeOffset? OptionalDateTime(JsonObject data, string field)
-    {
-        var node = data[field];
-        return Kind(node) switch
-        {
-            JsonValueKind.Null => null,
-            JsonValueKind.String when DateTimeOffset.TryParse(
-                (string)node!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-                => DrfDateTime.Normalize(value),
-            _ => throw Invalid(field, "an RFC 3339 date-time or null"),
-        };
-    }
+    private static Guid? GuidOf(JsonNode? node) =>
+        Kind(node) == JsonValueKind.String && Guid.TryParse((string)node!, out var guid) ? guid : null;
+
+    private static DateTimeOffset? OptionalDateTime(JsonObject data, string field) =>
+        Optional<DateTimeOffset>(data, field, "an RFC 3339 date-time or null", node =>
+            Kind(node) == JsonValueKind.String
+            && DateTimeOffset.TryParse((string)node!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+                ? DrfDateTime.Normalize(value)
+                : null);
 
     private static JsonElement OptionalObject(JsonObject data, string field)
     {
@@ -202,8 +194,7 @@ internal static class EntityDataReader
     }
 
     private static IReadOnlyList<Guid> GuidList(JsonObject data, string field) =>
-        List<Guid>(data, field, "a list of uuids", item =>
-            Kind(item) == JsonValueKind.String && Guid.TryParse((string)item!, out var guid) ? guid : null);
+        List<Guid>(data, field, "a list of uuids", GuidOf);
 
     private static IReadOnlyList<long> Int64List(JsonObject data, string field) =>
         List<long>(data, field, "a list of integers", item =>
