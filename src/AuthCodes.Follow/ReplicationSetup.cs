@@ -31,14 +31,21 @@ internal static class ReplicationSetup
     /// <summary>Whether the slot exists; a slot of another output plugin is refused.</summary>
     public static async Task<bool> SlotExistsAsync(NpgsqlConnection connection, string slot, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT plugin FROM pg_replication_slots WHERE slot_name = @slot", connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT plugin, database, database = current_database() FROM pg_replication_slots WHERE slot_name = @slot", connection);
         command.Parameters.AddWithValue("slot", slot);
-        var plugin = (string?)await command.ExecuteScalarAsync(cancellationToken);
-        return plugin switch
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            null => false,
-            "pgoutput" => true,
-            _ => throw new FollowSetupException($"replication slot '{slot}' uses the plugin '{plugin}', not pgoutput: choose another --slot."),
+            return false;
+        }
+
+        var (plugin, database, here) = (reader.GetString(0), reader.GetString(1), reader.GetBoolean(2));
+        return (plugin, here) switch
+        {
+            (not "pgoutput", _) => throw new FollowSetupException($"replication slot '{slot}' uses the plugin '{plugin}', not pgoutput: choose another --slot."),
+            (_, false) => throw new FollowSetupException($"replication slot '{slot}' belongs to database '{database}' (slot names are cluster-wide): choose another --slot."),
+            _ => true,
         };
     }
 

@@ -50,7 +50,7 @@ public sealed class PostgresCluster : IAsyncLifetime
     }
 
     /// <summary>A new database with authentik 2024.8.3's tables (the SQL fixture), an install id and the default tenant.</summary>
-    public async Task<string> CreateAuthentikDatabaseAsync(string avatars = "initials")
+    public async Task<AuthentikDatabase> CreateAuthentikDatabaseAsync(string avatars = "initials")
     {
         var name = $"authentik{Interlocked.Increment(ref databases)}";
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
@@ -76,7 +76,7 @@ public sealed class PostgresCluster : IAsyncLifetime
             """, connection);
         seed.Parameters.AddWithValue("avatars", avatars);
         await seed.ExecuteNonQueryAsync();
-        return connectionString;
+        return new AuthentikDatabase(name, connectionString);
     }
 
     private static string FindBinaries()
@@ -145,6 +145,12 @@ public sealed class PostgresCluster : IAsyncLifetime
             throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}");
         }
     }
+}
+
+/// <summary>One test's authentik database; its slot is named after it (slot names are cluster-wide).</summary>
+public sealed record AuthentikDatabase(string Name, string ConnectionString)
+{
+    public FollowSettings Follow() => new(ConnectionString, Slot: Name) { CreateSlot = true, CreatePublication = true, RetryDelay = TimeSpan.Zero };
 }
 
 [CollectionDefinition(Name)]

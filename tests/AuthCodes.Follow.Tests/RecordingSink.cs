@@ -11,7 +11,16 @@ internal sealed class RecordingSink : IChangeEventSink, IDisposable
     private readonly List<PublishableEvent> taken = [];
     private readonly SemaphoreSlim changed = new(0);
 
+    private Exception? fault;
+
     public void Dispose() => changed.Dispose();
+
+    /// <summary>The follower stopped with this: waits fail with it instead of timing out.</summary>
+    public void Fault(Exception exception)
+    {
+        fault = exception;
+        changed.Release();
+    }
 
     /// <summary>While set, every call fails (the destination is down).</summary>
     public bool Down { get; set; }
@@ -50,6 +59,7 @@ internal sealed class RecordingSink : IChangeEventSink, IDisposable
         using var timeout = new CancellationTokenSource(Timeout);
         while (true)
         {
+            Assert.Null(fault);
             var events = Taken.Select(e => JsonNode.Parse(e.Json)!.AsObject()).ToList();
             if (done(events))
             {

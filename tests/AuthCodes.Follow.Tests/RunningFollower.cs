@@ -1,5 +1,6 @@
 using AuthCodes.Publishing;
 
+
 namespace AuthCodes.Follow.Tests;
 
 /// <summary>A follower running in the background until stopped (standing for a killed process) or disposed.</summary>
@@ -10,7 +11,7 @@ internal sealed class RunningFollower : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly List<string> reports = [];
 
-    public RunningFollower(FollowSettings settings, IChangeEventSink sink)
+    public RunningFollower(FollowSettings settings, RecordingSink sink)
     {
         Follower = new Follower(settings, new ChangeEventFactory(Source), sink, line =>
         {
@@ -19,7 +20,18 @@ internal sealed class RunningFollower : IAsyncDisposable
                 reports.Add(line);
             }
         });
-        Run = Task.Run(() => Follower.RunAsync(stop.Token));
+        Run = Task.Run(async () =>
+        {
+            try
+            {
+                await Follower.RunAsync(stop.Token);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                sink.Fault(exception);
+                throw;
+            }
+        });
     }
 
     public Follower Follower { get; }

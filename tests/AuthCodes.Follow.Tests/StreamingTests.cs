@@ -9,9 +9,6 @@ public sealed class StreamingTests(PostgresCluster cluster)
     private static readonly DateTimeOffset Expires = TestEvents.Now.AddHours(1);
     private static readonly Guid Admins = Guid.Parse("6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11");
 
-    private static FollowSettings Settings(string connectionString) =>
-        new(connectionString) { CreateSlot = true, CreatePublication = true, RetryDelay = TimeSpan.Zero };
-
     private static string Subject(JsonObject e) => (string)e["subject"]!;
 
     private static string Type(JsonObject e) => ((string)e["type"]!)["io.goauthentik.".Length..];
@@ -20,10 +17,10 @@ public sealed class StreamingTests(PostgresCluster cluster)
     public async Task A_code_inserted_is_saved_from_its_row_and_a_code_exchanged_is_deleted_both_versioned_by_the_commit_lsn()
     {
         var db = await cluster.CreateAuthentikDatabaseAsync();
-        await using var rows = new AuthentikRows(db);
+        await using var rows = new AuthentikRows(db.ConnectionString);
         await rows.ExecuteAsync($"{AuthentikRows.User(1, "alice", "Alice")}; {AuthentikRows.Provider(7, "Grafana")}");
         using var sink = new RecordingSink();
-        await using var follower = new RunningFollower(Settings(db), sink);
+        await using var follower = new RunningFollower(db.Follow(), sink);
         await sink.WaitForAsync(events => events.Count == 2);
 
         await rows.ExecuteAsync(AuthentikRows.Code(9001, 7, 1, Expires));
