@@ -36,10 +36,14 @@ internal sealed class RecordingSink : IChangeEventSink, IDisposable
         }
     }
 
+    /// <summary>How many calls were refused while <see cref="Down"/>.</summary>
+    public int Refused { get; private set; }
+
     public Task<PublishReport> PublishAsync(IReadOnlyList<PublishableEvent> events, CancellationToken cancellationToken)
     {
         if (Down)
         {
+            Refused++;
             changed.Release();
             return Task.FromResult(new PublishReport([.. events.Select(e => new PublishResult(e, PublishStatus.Failed, "down"))]));
         }
@@ -56,14 +60,21 @@ internal sealed class RecordingSink : IChangeEventSink, IDisposable
     /// <summary>Waits until <paramref name="done"/> holds over what was taken; fails the test after 30 s.</summary>
     public async Task<List<JsonObject>> WaitForAsync(Func<List<JsonObject>, bool> done)
     {
+        List<JsonObject> events = [];
+        await UntilAsync(() => done(events = [.. Taken.Select(e => JsonNode.Parse(e.Json)!.AsObject())]));
+        return events;
+    }
+
+    /// <summary>Waits until the condition holds after some call; fails the test after 30 s.</summary>
+    public async Task UntilAsync(Func<bool> done)
+    {
         using var timeout = new CancellationTokenSource(Timeout);
         while (true)
         {
             Assert.Null(fault);
-            var events = Taken.Select(e => JsonNode.Parse(e.Json)!.AsObject()).ToList();
-            if (done(events))
+            if (done())
             {
-                return events;
+                return;
             }
 
             try
@@ -72,7 +83,7 @@ internal sealed class RecordingSink : IChangeEventSink, IDisposable
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"Timed out; the destination took: {string.Join(", ", events.Select(e => $"{e["type"]} {e["subject"]}"))}");
+                Assert.Fail($"Timed out; the destination took: {string.Join(", ", Taken.Select(e => $"{e.Type} {e.Subject}"))}");
             }
         }
     }
