@@ -17,7 +17,7 @@ public sealed class IntakeSink(ChangeEventIntake intake) : IChangeEventSink
         {
             if (results.Count > 0 && results[^1].Status is PublishStatus.Failed or PublishStatus.NotSent)
             {
-                results.Add(new PublishResult(e, PublishStatus.NotSent, "an earlier event could not be applied"));
+                results.Add(new PublishResult(e, PublishStatus.NotSent, "an earlier event could not be projected"));
                 continue;
             }
 
