@@ -25,7 +25,8 @@ builder.Services
     .AddAuthorizationCodesApi()
     .AddBearerAuthentication()
     .AddChangeEventProjection()
-    .AddEventAdministration();
+    .AddEventAdministration()
+    .AddInProcessFollowerWhenConfigured(builder.Configuration);
 
 // Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
 if (ReadModelStoreSelection.UseCosmos(builder.Configuration))
