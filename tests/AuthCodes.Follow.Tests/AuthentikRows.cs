@@ -3,7 +3,7 @@ using Npgsql;
 namespace AuthCodes.Follow.Tests;
 
 /// <summary>Writes authentik's rows the way Django does (every NOT NULL column explicit, FKs checked at commit).</summary>
-internal sealed class AuthentikRows(string connectionString) : IAsyncDisposable
+public sealed class AuthentikRows(string connectionString) : IAsyncDisposable
 {
     public const string InstallId = "8d3c1d0e-5f7a-4c1b-9a8e-2b6f0c4d7e91";
 
@@ -24,6 +24,14 @@ internal sealed class AuthentikRows(string connectionString) : IAsyncDisposable
             command.Parameters.AddWithValue(name, value);
         }
 
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs a script as it is (a DO block that commits as it goes, for the benchmark's backlog).</summary>
+    public async Task ExecuteScriptAsync(string sql)
+    {
+        await ExecuteAsync("SELECT 1");
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
         await command.ExecuteNonQueryAsync();
     }
 

@@ -35,7 +35,7 @@ public sealed class PostgresCluster : IAsyncLifetime
         var data = Path.Combine(folder, "data");
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
         var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} -c wal_level=logical "
-            + "-c max_replication_slots=40 -c max_wal_senders=40 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+            + "-c max_replication_slots=40 -c max_wal_senders=40 -c fsync=off -c full_page_writes=off -c max_connections=200";
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(folder, "log"), "-w", "-t", "60", "start"]);
     }
 
