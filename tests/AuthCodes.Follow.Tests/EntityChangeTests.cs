@@ -41,10 +41,12 @@ public sealed class EntityChangeTests(PostgresCluster cluster) : IAsyncLifetime
         sink.Dispose();
     }
 
-    private async Task<JsonObject> NextAsync(string subject, int count = 1)
+    /// <summary>Commits the statements and returns the next event about the subject.</summary>
+    private async Task<JsonObject> ChangeAsync(string sql, string subject)
     {
         var before = sink.Taken.Count(e => e.Subject == subject);
-        var events = await sink.WaitForAsync(all => all.Count(e => (string)e["subject"]! == subject) >= before + count);
+        await rows.ExecuteAsync(sql);
+        var events = await sink.WaitForAsync(all => all.Count(e => (string)e["subject"]! == subject) > before);
         return events.Last(e => (string)e["subject"]! == subject);
     }
 
@@ -58,15 +60,13 @@ public sealed class EntityChangeTests(PostgresCluster cluster) : IAsyncLifetime
     [Fact]
     public async Task A_user_deactivated_renamed_and_moved_between_groups_is_one_whole_user_event_per_commit()
     {
-        await rows.ExecuteAsync("UPDATE authentik_core_user SET is_active = false, name = 'Alice L.' WHERE id = 1");
-        var user = (await NextAsync("user/1"))["data"]!;
+        var user = (await ChangeAsync("UPDATE authentik_core_user SET is_active = false, name = 'Alice L.' WHERE id = 1", "user/1"))["data"]!;
         Assert.False((bool)user["is_active"]!);
         Assert.Equal("Alice L.", (string)user["name"]!);
         Assert.Equal(new JsonArray(Staff.ToString()).ToJsonString(), user["groups"]!.ToJsonString());
         Assert.False((await ListedCodeAsync()).User.IsSuperuser);
 
-        await rows.ExecuteAsync($"DELETE FROM authentik_core_user_ak_groups WHERE user_id = 1; {AuthentikRows.Membership(1, Admins)}");
-        user = (await NextAsync("user/1"))["data"]!;
+        user = (await ChangeAsync($"DELETE FROM authentik_core_user_ak_groups WHERE user_id = 1; {AuthentikRows.Membership(1, Admins)}", "user/1"))["data"]!;
         Assert.Equal(new JsonArray(Admins.ToString()).ToJsonString(), user["groups"]!.ToJsonString());
         var code = await ListedCodeAsync();
         Assert.True(code.User.IsSuperuser);
@@ -76,48 +76,39 @@ public sealed class EntityChangeTests(PostgresCluster cluster) : IAsyncLifetime
     [Fact]
     public async Task A_group_moved_under_a_superuser_group_makes_its_members_superusers()
     {
-        await rows.ExecuteAsync($"UPDATE authentik_core_group SET parent_id = '{Admins}' WHERE group_uuid = '{Staff}'");
-        Assert.Equal(Admins.ToString(), (string)(await NextAsync($"group/{Staff}"))["data"]!["parent"]!);
+        Assert.Equal(Admins.ToString(), (string)(await ChangeAsync($"UPDATE authentik_core_group SET parent_id = '{Admins}' WHERE group_uuid = '{Staff}'", $"group/{Staff}"))["data"]!["parent"]!);
         var code = await ListedCodeAsync();
         Assert.True(code.User.IsSuperuser);
         Assert.Equal("authentik Admins", Assert.Single(code.User.GroupsObj!).ParentName);
 
-        await rows.ExecuteAsync($"UPDATE authentik_core_group SET parent_id = NULL WHERE group_uuid = '{Staff}'");
-        await NextAsync($"group/{Staff}");
+        await ChangeAsync($"UPDATE authentik_core_group SET parent_id = NULL WHERE group_uuid = '{Staff}'", $"group/{Staff}");
         Assert.False((await ListedCodeAsync()).User.IsSuperuser);
     }
 
     [Fact]
     public async Task A_provider_renamed_reaches_its_codes()
     {
-        await rows.ExecuteAsync("UPDATE authentik_core_provider SET name = 'Grafana (prod)' WHERE id = 7");
-        Assert.Equal("Grafana (prod)", (string)(await NextAsync("provider/7"))["data"]!["name"]!);
+        Assert.Equal("Grafana (prod)", (string)(await ChangeAsync("UPDATE authentik_core_provider SET name = 'Grafana (prod)' WHERE id = 7", "provider/7"))["data"]!["name"]!);
         Assert.Equal("Grafana (prod)", (await ListedCodeAsync()).Provider.Name);
 
-        await rows.ExecuteAsync("INSERT INTO authentik_core_provider_property_mappings (provider_id, propertymapping_id) VALUES (7, '11111111-0000-4000-8000-000000000001')");
-        Assert.Equal("""["11111111-0000-4000-8000-000000000001"]""", (await NextAsync("provider/7"))["data"]!["property_mappings"]!.ToJsonString());
-        await rows.ExecuteAsync("DELETE FROM authentik_core_provider_property_mappings");
-        Assert.Equal("[]", (await NextAsync("provider/7"))["data"]!["property_mappings"]!.ToJsonString());
+        Assert.Equal("""["11111111-0000-4000-8000-000000000001"]""", (await ChangeAsync("INSERT INTO authentik_core_provider_property_mappings (provider_id, propertymapping_id) VALUES (7, '11111111-0000-4000-8000-000000000001')", "provider/7"))["data"]!["property_mappings"]!.ToJsonString());
+        Assert.Equal("[]", (await ChangeAsync("DELETE FROM authentik_core_provider_property_mappings", "provider/7"))["data"]!["property_mappings"]!.ToJsonString());
     }
 
     [Fact]
     public async Task An_application_assigned_then_reassigned_moves_the_providers_assignment()
     {
-        await rows.ExecuteAsync($"UPDATE authentik_core_application SET provider_id = 7 WHERE policybindingmodel_ptr_id = '{Grafana}'");
-        Assert.Equal(7, (int)(await NextAsync($"application/{Grafana}"))["data"]!["provider"]!);
+        Assert.Equal(7, (int)(await ChangeAsync($"UPDATE authentik_core_application SET provider_id = 7 WHERE policybindingmodel_ptr_id = '{Grafana}'", $"application/{Grafana}"))["data"]!["provider"]!);
         Assert.Equal("grafana", (await ListedCodeAsync()).Provider.AssignedApplicationSlug);
 
-        await rows.ExecuteAsync($"""
+        await ChangeAsync($"""
             UPDATE authentik_core_application SET provider_id = NULL WHERE policybindingmodel_ptr_id = '{Grafana}';
             UPDATE authentik_core_application SET provider_id = 7 WHERE policybindingmodel_ptr_id = '{Wiki}'
-            """);
-        await NextAsync($"application/{Wiki}");
+            """, $"application/{Wiki}");
         Assert.Equal("wiki", (await ListedCodeAsync()).Provider.AssignedApplicationSlug);
 
-        await rows.ExecuteAsync($"UPDATE authentik_core_provider SET backchannel_application_id = '{Grafana}' WHERE id = 7");
-        Assert.Equal("[7]", (await NextAsync($"application/{Grafana}"))["data"]!["backchannel_providers"]!.ToJsonString());
-        await rows.ExecuteAsync("UPDATE authentik_core_provider SET backchannel_application_id = NULL WHERE id = 7");
-        Assert.Equal("[]", (await NextAsync($"application/{Grafana}"))["data"]!["backchannel_providers"]!.ToJsonString());
+        Assert.Equal("[7]", (await ChangeAsync($"UPDATE authentik_core_provider SET backchannel_application_id = '{Grafana}' WHERE id = 7", $"application/{Grafana}"))["data"]!["backchannel_providers"]!.ToJsonString());
+        Assert.Equal("[]", (await ChangeAsync("UPDATE authentik_core_provider SET backchannel_application_id = NULL WHERE id = 7", $"application/{Grafana}"))["data"]!["backchannel_providers"]!.ToJsonString());
     }
 
     [Fact]
@@ -134,8 +125,7 @@ public sealed class EntityChangeTests(PostgresCluster cluster) : IAsyncLifetime
             DELETE FROM authentik_providers_oauth2_authorizationcode WHERE id = 9003
             """);
         var events = (await sink.WaitForAsync(all => all.Count >= before + 3))[before..];
-        await rows.ExecuteAsync("UPDATE authentik_core_group SET name = 'Staff!' WHERE name = 'Staff'");
-        await NextAsync($"group/{Staff}");
+        await ChangeAsync("UPDATE authentik_core_group SET name = 'Staff!' WHERE name = 'Staff'", $"group/{Staff}");
         Assert.Equal(["authorization_code/9002", "authorization_code/9003", "user/1"], events.Select(e => (string)e["subject"]!).Order());
         Assert.Single(events.Select(e => (string)e["entityversion"]!).Distinct());
         Assert.Equal("""["openid","email"]""", events.Single(e => (string)e["subject"]! == "authorization_code/9002")["data"]!["scope"]!.ToJsonString());
@@ -148,12 +138,11 @@ public sealed class EntityChangeTests(PostgresCluster cluster) : IAsyncLifetime
     [Fact]
     public async Task A_user_deleted_with_its_codes_and_memberships_is_deleted_and_its_code_unlisted()
     {
-        await rows.ExecuteAsync("""
+        Assert.EndsWith("deleted", (string)(await ChangeAsync("""
             DELETE FROM authentik_providers_oauth2_authorizationcode WHERE user_id = 1;
             DELETE FROM authentik_core_user_ak_groups WHERE user_id = 1;
             DELETE FROM authentik_core_user WHERE id = 1
-            """);
-        Assert.EndsWith("deleted", (string)(await NextAsync("user/1"))["type"]!, StringComparison.Ordinal);
+            """, "user/1"))["type"]!, StringComparison.Ordinal);
         using var readModel = new ReadModelHarness(new FakeTimeProvider(TestEvents.Now), RunningFollower.Source);
         await readModel.ApplyAsync(sink.Taken.Select(e => e.Json));
         Assert.Empty(await readModel.CodesAsync());
