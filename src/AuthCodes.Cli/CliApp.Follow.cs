@@ -32,13 +32,19 @@ public sealed partial class CliApp
                 return ExitCodes.Usage;
             }
 
+            var database = parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable(PostgresVariable) ?? "";
+            if (!NamesADatabaseHost(database))
+            {
+                await context.Error.WriteLineAsync($"error: say where authentik's database is: --postgres or {PostgresVariable} (an Npgsql connection string), or PGHOST.");
+                return ExitCodes.Usage;
+            }
+
             if (SinkFrom(parse, allowOut: false) is not { } settings || CreateSink(settings) is not { } sink)
             {
                 return ExitCodes.Usage;
             }
 
-            var follow = new FollowSettings(
-                parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable(PostgresVariable) ?? "", parse.GetRequiredValue(slot), parse.GetRequiredValue(publication))
+            var follow = new FollowSettings(database, parse.GetRequiredValue(slot), parse.GetRequiredValue(publication))
             {
                 CreateSlot = parse.GetValue(createSlot),
                 CreatePublication = parse.GetValue(createPublication),
@@ -54,7 +60,7 @@ public sealed partial class CliApp
                 await context.Error.WriteLineAsync($"stopped; the destination took everything up to LSN {follower.Acknowledged}, and the slot resumes there.");
                 return ExitCodes.Ok;
             }
-            catch (Exception exception) when (exception is FollowSetupException or NpgsqlException or ArgumentException)
+            catch (Exception exception) when (exception is FollowSetupException or NpgsqlException)
             {
                 await context.Error.WriteLineAsync($"error: {PublishResult.OneLine(exception)}");
                 return ExitCodes.AuthentikFailed;
@@ -65,5 +71,18 @@ public sealed partial class CliApp
             }
         });
         return command;
+    }
+
+    /// <summary>A connection string Npgsql reads that names a host, itself or through PGHOST.</summary>
+    private static bool NamesADatabaseHost(string connectionString)
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(connectionString).Host is { Length: > 0 } || Environment.GetEnvironmentVariable("PGHOST") is { Length: > 0 };
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -37,7 +37,7 @@ public sealed class CliFollowTests(PostgresCluster cluster)
     }
 
     [Fact]
-    public async Task Follow_without_a_slot_exits_4_with_the_remedy_and_without_a_source_exits_1()
+    public async Task Follow_without_a_slot_exits_4_with_the_remedy_and_without_a_source_or_a_host_exits_1()
     {
         var db = await cluster.CreateAuthentikDatabaseAsync();
         var cli = new Publishing.Tests.Cli();
@@ -46,6 +46,10 @@ public sealed class CliFollowTests(PostgresCluster cluster)
         Assert.Equal(
             $"error: replication slot '{db.Name}' does not exist (a first run, or the slot was dropped): run with --create-slot, which loads the current state from the new slot's snapshot, so nothing is lost.",
             cli.Error.ToString().Trim());
+
+        var nowhere = new Publishing.Tests.Cli();
+        Assert.Equal(1, await nowhere.RunAsync("follow", "--postgres", "Database=authentik", "--source", RunningFollower.Source, "--to", "http://localhost"));
+        Assert.Contains("say where authentik's database is", nowhere.Error.ToString(), StringComparison.Ordinal);
 
         var noSource = new Publishing.Tests.Cli();
         Assert.Equal(1, await noSource.RunAsync("follow", "--postgres", db.ConnectionString, "--to", "http://localhost"));
