@@ -6,7 +6,7 @@ using AuthCodes.Publishing;
 
 namespace AuthCodes.Cli;
 
-/// <summary>The <c>authcodes</c> command tree: validate, publish, backfill, sync, rebuild.</summary>
+/// <summary>The <c>authcodes</c> command tree: validate, publish, backfill, sync, rebuild, follow.</summary>
 public sealed partial class CliApp(CliContext context)
 {
     private readonly Option<string?> source = new("--source")
@@ -35,7 +35,7 @@ public sealed partial class CliApp(CliContext context)
     {
         var root = new RootCommand("authcodes: feed the AuthCodes read model from authentik (change events, CloudEvents per docs/events.md).")
         {
-            ValidateCommand(), PublishCommand(), BackfillCommand(), SyncCommand(), RebuildCommand(),
+            ValidateCommand(), PublishCommand(), BackfillCommand(), SyncCommand(), RebuildCommand(), FollowCommand(),
         };
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AuthCodes.Cosmos;
+using AuthCodes.Follow;
 using AuthCodes.Projection;
 using AuthCodes.Publishing;
 using Microsoft.Azure.Cosmos;
@@ -87,43 +88,29 @@ internal sealed class RebuildTarget : IAsyncDisposable
 }
 
 /// <summary>
-/// Applies events straight through the intake, one at a time, instead of sending them: applied or
-/// ignored counts as sent, a rejection is reported with its reason. Any other failure stops the
-/// run: that event failed, the rest were not sent.
+/// Applies events straight through the intake (<see cref="IntakeSink"/>, one at a time) instead of
+/// sending them, with a progress line every thousand: applied or ignored counts as sent, a rejection
+/// is reported with its reason. Any other failure stops the run: that event failed, the rest were not sent.
 /// </summary>
 internal sealed class ProjectingSink(ChangeEventIntake intake, TextWriter progress) : IChangeEventSink
 {
     private const int ProgressEvery = 1000;
 
+    private readonly IntakeSink projector = new(intake);
+
     public async Task<PublishReport> PublishAsync(IReadOnlyList<PublishableEvent> events, CancellationToken cancellationToken)
     {
         var results = new List<PublishResult>(events.Count);
-        foreach (var e in events)
+        foreach (var chunk in events.Chunk(ProgressEvery))
         {
             if (results.Count > 0 && results[^1].Status is PublishStatus.Failed or PublishStatus.NotSent)
             {
-                results.Add(new PublishResult(e, PublishStatus.NotSent, "an earlier event could not be projected"));
+                results.AddRange(chunk.Select(e => new PublishResult(e, PublishStatus.NotSent, "an earlier event could not be projected")));
                 continue;
             }
 
-            try
-            {
-                var outcome = await intake.HandleAsync(BinaryData.FromString(e.Json), cancellationToken);
-                results.Add(outcome.Kind == OutcomeKind.Rejected
-                    ? new PublishResult(e, PublishStatus.Rejected, outcome.Reason)
-                    : new PublishResult(e, PublishStatus.Sent, outcome.Kind.Name()));
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // Cosmos refusing or failing (after the SDK's retries), a conflict that outlasted the
-                // projector's attempts, an expired sign-in: each is reported as this event's failure.
-                results.Add(new PublishResult(e, PublishStatus.Failed, PublishResult.OneLine(exception)));
-            }
-
-            if (results.Count % ProgressEvery == 0 || results.Count == events.Count)
-            {
-                await progress.WriteLineAsync($"projected {results.Count} of {events.Count}");
-            }
+            results.AddRange((await projector.PublishAsync(chunk, cancellationToken)).Results);
+            await progress.WriteLineAsync($"projected {results.Count} of {events.Count}");
         }
 
         return new PublishReport(results);

@@ -21,6 +21,7 @@ switch (args.FirstOrDefault())
 
 builder.Services
     .AddAuthorizationCodesServices()
+    .AddInProcessFollowerWhenConfigured(builder.Configuration)
     // Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
     .AddReadModelStore(builder.Configuration);
 if (builder.Environment.IsDevelopment())

@@ -2,9 +2,15 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/AuthCodes.Benchmarks -- --filter '*'   (add --job short for a quick run)
 // dotnet run -c Release --project tests/AuthCodes.Benchmarks -- store-comparison   (embedded vs Cosmos store, see docs/benchmarks.md)
+// dotnet run -c Release --project tests/AuthCodes.Benchmarks -- follow   (the logical-replication feed into the embedded store)
 if (args.FirstOrDefault() == AuthCodes.Benchmarks.StoreComparison.Name)
 {
     return await AuthCodes.Benchmarks.StoreComparison.RunAsync(Console.Out);
+}
+
+if (args.FirstOrDefault() == AuthCodes.Benchmarks.FollowFreshness.Name)
+{
+    return await AuthCodes.Benchmarks.FollowFreshness.RunAsync(Console.Out);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(AuthCodes.Benchmarks.ListBenchmarks).Assembly).Run(args);

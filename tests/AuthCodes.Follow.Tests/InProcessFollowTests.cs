@@ -1,0 +1,84 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using AuthCodes.Api.Authentication;
+using AuthCodes.LocalHost;
+using AuthCodes.Cli.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AuthCodes.Follow.Tests;
+
+/// <summary>The local host following authentik's PostgreSQL itself (Follow:Postgres), listed through its HTTP API.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class InProcessFollowTests(PostgresCluster cluster)
+{
+    private static readonly DateTimeOffset Expires = TestEvents.Now.AddHours(1);
+    private static readonly Guid Admins = Guid.Parse("6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11");
+
+    [Fact]
+    public async Task The_local_host_lists_codes_from_a_fresh_snapshot_and_then_from_the_stream()
+    {
+        var db = await cluster.CreateAuthentikDatabaseAsync();
+        await using var rows = new AuthentikRows(db.ConnectionString);
+        await rows.ExecuteAsync(string.Join(";\n",
+            AuthentikRows.Group(Admins, "authentik Admins", superuser: true), AuthentikRows.User(1, "akadmin", "Admin"), AuthentikRows.Membership(1, Admins),
+            AuthentikRows.Provider(7, "Grafana"), AuthentikRows.Code(9001, 7, 1, Expires)));
+        using var host = new FollowingLocalHost(db.ConnectionString);
+        using var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.Token("akadmin"));
+
+        await Eventually.TrueAsync(async () => (await ListAsync(client)).Count == 1);
+        await rows.ExecuteAsync($"{AuthentikRows.Code(9002, 7, 1, Expires)}; UPDATE authentik_core_provider SET name = 'Grafana (prod)' WHERE id = 7");
+        await Eventually.TrueAsync(async () => (await ListAsync(client)) is { Count: 2 } codes && codes.All(c => (string)c!["provider"]!["name"]! == "Grafana (prod)"));
+        await rows.ExecuteAsync("DELETE FROM authentik_providers_oauth2_authorizationcode WHERE id = 9001");
+        await Eventually.TrueAsync(async () => (await ListAsync(client)).Select(c => (int)c!["pk"]!).SequenceEqual([9002]));
+
+        var code = (await ListAsync(client))[0]!;
+        Assert.True((bool)code["user"]!["is_superuser"]!);
+        Assert.Equal("akadmin", (string)code["user"]!["username"]!);
+    }
+
+    /// <summary>The list; empty while the token's user is not projected yet (authentik's 403 for an unknown user).</summary>
+    private static async Task<JsonArray> ListAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync(new Uri("/api/v3/oauth2/authorization_codes/?ordering=pk", UriKind.Relative));
+        return response.StatusCode == System.Net.HttpStatusCode.Forbidden
+            ? []
+            : JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!["results"]!.AsArray();
+    }
+
+    private sealed class FollowingLocalHost(string postgres) : WebApplicationFactory<Program>
+    {
+        private const string Issuer = "urn:authcodes:local-development";
+        private const string Audience = "authcodes-local";
+
+        private readonly string keyFolder = Path.Combine(Path.GetTempPath(), "authcodes-follow-tests", Guid.NewGuid().ToString("N"));
+
+        private string KeyPath => Path.Combine(keyFolder, "key.pem");
+
+        public string Token(string username) => DevelopmentToken.Create(
+            DevelopmentSigningKey.LoadOrCreate(KeyPath), new BearerAuthenticationOptions { Issuer = Issuer, Audience = Audience }, username, DateTime.UtcNow, TimeSpan.FromHours(1));
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting(DevelopmentSigningKey.PathSetting, KeyPath);
+            builder.UseSetting("Authentication:Issuer", Issuer);
+            builder.UseSetting("Authentication:Audience", Audience);
+            builder.UseSetting("Events:Source", RunningFollower.Source);
+            // The host judges expiry by the real clock; a long grace period keeps the fixed-date codes.
+            builder.UseSetting("Events:CodeGracePeriod", "36500.00:00:00");
+            builder.UseSetting("Follow:Postgres", postgres);
+            builder.UseSetting("Follow:CreatePublication", "true");
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing && Directory.Exists(keyFolder))
+            {
+                Directory.Delete(keyFolder, recursive: true);
+            }
+        }
+    }
+}
