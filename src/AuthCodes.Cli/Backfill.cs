@@ -163,6 +163,7 @@ internal static class Reporting
     public static string Summary(PublishReport report, string target) =>
         $"{report.Count(PublishStatus.Sent)} of {report.Results.Count} sent to {target}"
         + (report.Count(PublishStatus.Rejected) is > 0 and var rejected ? $", {rejected} rejected" : "")
+        + (report.Count(PublishStatus.Refused) is > 0 and var refused ? $", {refused} refused (nothing arrived; the reason is above)" : "")
         + (report.Count(PublishStatus.Failed) is > 0 and var failed ? $", {failed} failed (may or may not have arrived)" : "")
         + (report.Count(PublishStatus.NotSent) is > 0 and var notSent ? $", {notSent} not sent" : "")
         + ".";

@@ -11,10 +11,17 @@ public sealed partial class CliApp
     private Command RebuildCommand()
     {
         var endpoint = new Option<string>("--cosmos-endpoint") { Description = "The Cosmos DB account endpoint (azd: COSMOS_ACCOUNT_ENDPOINT).", Required = true };
-        var key = new Option<string?>("--cosmos-key") { Description = $"An emulator's or local server's key (better: {CosmosKeyVariable}). Without it: Entra ID (DefaultAzureCredential), and the containers must exist." };
+        var key = new SecretOption("--cosmos-key", CosmosKeyVariable, "an emulator's or local server's key; without one: Entra ID (DefaultAzureCredential), and the containers must exist");
         var database = new Option<string>("--database") { Description = "The Cosmos database (Cosmos__Database).", DefaultValueFactory = _ => "authcodes" };
         var suffix = new Option<string>("--suffix") { Description = "The new pair is codes-<suffix> and entities-<suffix> (lowercase letters, digits, '-').", Required = true };
-        var grace = new Option<string>("--grace-period") { Description = "The app's Events:CodeGracePeriod (how long expired codes stay listed).", DefaultValueFactory = _ => "1h" };
+        suffix.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } name && !RebuildSettings.SuffixPattern().IsMatch(name))
+            {
+                result.AddError($"--suffix '{name}' must be 1 to 32 lowercase letters, digits or '-', not starting with '-'.");
+            }
+        });
+        var grace = Durations.Option("--grace-period", "The app's Events:CodeGracePeriod (how long expired codes stay listed).", TimeSpan.FromHours(1));
         var state = new Option<string?>("--state") { Description = "Where to write the sync state of what was projected (default authcodes-rebuild-<suffix>.state.json); with an existing file, a stopped rebuild goes on." };
         var command = new Command("rebuild", "Project everything authentik holds into a new container pair (codes-<suffix>, entities-<suffix>) while the app keeps serving the current one, then say how to switch to it.")
         {
@@ -23,18 +30,7 @@ public sealed partial class CliApp
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetRequiredValue(suffix);
-            if (!RebuildSettings.SuffixPattern().IsMatch(name))
-            {
-                await context.Error.WriteLineAsync($"error: --suffix '{name}' must be 1 to 32 lowercase letters, digits or '-', not starting with '-'.");
-                return ExitCodes.Usage;
-            }
-
-            if (!Durations.TryParse(parse.GetRequiredValue(grace), out var gracePeriod) || gracePeriod < TimeSpan.Zero)
-            {
-                await context.Error.WriteLineAsync($"error: --grace-period '{parse.GetValue(grace)}' is not a duration (e.g. 1h).");
-                return ExitCodes.Usage;
-            }
-
+            var gracePeriod = parse.GetValue(grace);
             if (AuthentikSetup(parse) is not { } setup)
             {
                 return ExitCodes.Usage;
@@ -43,7 +39,7 @@ public sealed partial class CliApp
             using var _ = setup;
             var statePath = parse.GetValue(state) ?? $"authcodes-rebuild-{name}.state.json";
             var settings = new RebuildSettings(
-                parse.GetRequiredValue(endpoint), parse.GetValue(key) ?? Environment.GetEnvironmentVariable(CosmosKeyVariable),
+                parse.GetRequiredValue(endpoint), key.Read(parse, context.Variables),
                 parse.GetRequiredValue(database), name, gracePeriod, setup.Source);
             await using var target = RebuildTarget.Create(settings, context.Time, context.ConfigureCosmosClient);
             try

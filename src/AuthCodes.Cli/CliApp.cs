@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Numerics;
 using AuthCodes.Cli.Authentik;
 using AuthCodes.Projection;
 using AuthCodes.Publishing;
@@ -16,20 +17,28 @@ public sealed partial class CliApp(CliContext context)
 
     private readonly Option<string?> to = new("--to") { Description = $"servicebus, or a local host's base URL (http://127.0.0.1:7071) to post to its {EventIntake.Route}." };
     private readonly Option<string?> @namespace = new("--namespace") { Description = "Service Bus namespace (e.g. my-ns.servicebus.windows.net), with the ambient Azure identity (DefaultAzureCredential)." };
-    private readonly Option<string?> connectionString = new("--connection-string") { Description = $"Service Bus connection string (better: the {SinkSettings.ConnectionStringVariable} environment variable)." };
+    private readonly SecretOption connectionString = new("--connection-string", SinkSettings.ConnectionStringVariable, "the Service Bus connection string");
     private readonly Option<string?> topic = new("--topic") { Description = "Service Bus topic." };
-    private readonly Option<string?> intakeKey = new("--intake-key") { Description = $"{EventIntake.KeyHeader} for a local host outside Development/loopback." };
+    private readonly SecretOption intakeKey = new("--intake-key", IntakeKeyVariable, $"the {EventIntake.KeyHeader} for a local host outside Development/loopback");
     private readonly Option<string?> @out = new("--out") { Description = "Append the events to this JSON Lines file instead of sending them (publish it later with `authcodes publish`)." };
 
-    private readonly Option<string> authentik = new("--authentik") { Description = "authentik's base URL, e.g. https://auth.example.com/", Required = true };
-    private readonly Option<string?> token = new("--token") { Description = "An authentik API token of a superuser (or set AUTHCODES_AUTHENTIK_TOKEN)." };
-    private readonly Option<string> skew = new("--skew") { Description = "Skew margin subtracted from authentik's clock for versions (e.g. 60s, 2m).", DefaultValueFactory = _ => "60s" };
-    private readonly Option<int> pageSize = new("--page-size") { Description = "Items per API page.", DefaultValueFactory = _ => 100 };
-    private readonly Option<double> rate = new("--rate") { Description = "At most this many requests per second to authentik (0: no limit).", DefaultValueFactory = _ => 5 };
-    private readonly Option<int> retries = new("--max-retries") { Description = "Retries of a request after a transient failure (5xx, 408, 429, timeout).", DefaultValueFactory = _ => 6 };
+    private readonly Option<Uri> authentik = new("--authentik")
+    {
+        Description = "authentik's base URL, e.g. https://auth.example.com/",
+        Required = true,
+        CustomParser = result => Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : result.AddErrorAndDefault<Uri>($"--authentik '{result.Tokens[0].Value}' is not an http(s) URL."),
+    };
+    private readonly SecretOption token = new("--token", TokenVariable, "an authentik API token of a superuser");
+    private readonly Option<TimeSpan> skew = Durations.Option("--skew", "Skew margin subtracted from authentik's clock for versions (e.g. 60s, 2m).", ObservedVersion.DefaultSkew);
+    private readonly Option<int> pageSize = new Option<int>("--page-size") { Description = "Items per API page.", DefaultValueFactory = _ => 100 }.AtLeast(1);
+    private readonly Option<double> rate = new Option<double>("--rate") { Description = "At most this many requests per second to authentik (0: no limit).", DefaultValueFactory = _ => 5 }.AtLeast(0);
+    private readonly Option<int> retries = new Option<int>("--max-retries") { Description = "Retries of a request after a transient failure (5xx, 408, 429, timeout).", DefaultValueFactory = _ => 6 }.AtLeast(0);
 
     public const string TokenVariable = "AUTHCODES_AUTHENTIK_TOKEN";
     public const string CosmosKeyVariable = "AUTHCODES_COSMOS_KEY";
+    public const string IntakeKeyVariable = "AUTHCODES_INTAKE_KEY";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
@@ -38,6 +47,11 @@ public sealed partial class CliApp(CliContext context)
             ValidateCommand(), PublishCommand(), BackfillCommand(), SyncCommand(), RebuildCommand(), FollowCommand(),
         };
         var parsed = root.Parse(args);
+        if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction parseError)
+        {
+            parseError.ShowHelp = false; // the error lines alone; --help shows the options
+        }
+
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, cancellationToken);
     }
 
@@ -173,25 +187,14 @@ public sealed partial class CliApp(CliContext context)
             Description = "What the last pass saw (hash per entity); deletions are found against it.",
             DefaultValueFactory = _ => "authcodes-sync.state.json",
         };
-        var interval = new Option<string?>("--interval") { Description = "Poll every interval (e.g. 30s, 5m) until stopped; without it, one pass." };
+        var interval = Durations.Option("--interval", "Poll every interval (e.g. 30s, 5m) until stopped; without it, one pass.", positive: true);
         var command = new Command("sync", "Poll authentik, diff against the state file, emit saved for new or changed entities and deleted for vanished ones (authentik sends no signal for exchanged codes or membership changes).")
         {
             authentik, token, source, skew, pageSize, rate, retries, state, interval, @out, to, @namespace, connectionString, topic, intakeKey,
         };
         command.SetAction(async (parse, ct) =>
         {
-            TimeSpan? every = null;
-            if (parse.GetValue(interval) is { } text)
-            {
-                if (!Durations.TryParse(text, out var parsedInterval) || parsedInterval <= TimeSpan.Zero)
-                {
-                    await context.Error.WriteLineAsync($"error: --interval '{text}' is not a positive duration (e.g. 30s, 5m, 1h).");
-                    return ExitCodes.Usage;
-                }
-
-                every = parsedInterval;
-            }
-
+            TimeSpan? every = parse.GetResult(interval) is null ? null : parse.GetValue(interval);
             if (AuthentikSetup(parse) is not { } setup || SinkFrom(parse, allowOut: true) is not { } settings)
             {
                 return ExitCodes.Usage;
@@ -265,23 +268,16 @@ public sealed partial class CliApp(CliContext context)
     private AuthentikContext? AuthentikSetup(ParseResult parse)
     {
         var url = parse.GetRequiredValue(authentik);
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+        var baseUri = new Uri(url.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+        if (baseUri.Scheme == Uri.UriSchemeHttp && !baseUri.IsLoopback)
         {
-            context.Error.WriteLine($"error: --authentik '{url}' is not an http(s) URL.");
-            return null;
+            context.Error.WriteLine(
+                $"warning: --authentik {baseUri} is plain http to a host that is not loopback: the API token and the client secrets read with it cross the network unencrypted; use https.");
         }
 
-        baseUri = new Uri(baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
-        var apiToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable);
-        if (string.IsNullOrWhiteSpace(apiToken))
+        if (token.Read(parse, context.Variables) is not { } apiToken)
         {
-            context.Error.WriteLine($"error: an authentik API token is required (--token or {TokenVariable}).");
-            return null;
-        }
-
-        if (!Durations.TryParse(parse.GetRequiredValue(skew), out var margin) || margin < TimeSpan.Zero)
-        {
-            context.Error.WriteLine($"error: --skew '{parse.GetValue(skew)}' is not a duration (e.g. 60s, 2m).");
+            context.Error.WriteLine($"error: an authentik API token is required ({TokenVariable}, --token-file or --token).");
             return null;
         }
 
@@ -290,22 +286,22 @@ public sealed partial class CliApp(CliContext context)
             baseUri, apiToken, context.AuthentikHandler ?? new SocketsHttpHandler(), settings, context.Time, context.PacingDelay, context.Error);
         var eventSource = parse.GetValue(source) ?? baseUri.AbsoluteUri;
         return new AuthentikContext(
-            new AuthentikClient(http, Math.Max(parse.GetValue(pageSize), 1)), new ChangeEventFactory(eventSource), new ChangeEventParser(eventSource),
-            baseUri.AbsoluteUri, eventSource, margin, http);
+            new AuthentikClient(http, parse.GetValue(pageSize)), new ChangeEventFactory(eventSource), new ChangeEventParser(eventSource),
+            baseUri.AbsoluteUri, eventSource, parse.GetValue(skew), http);
     }
 
     private SinkSettings? SinkFrom(ParseResult parse, bool allowOut)
     {
         var settings = new SinkSettings(
-            parse.GetValue(to), allowOut ? parse.GetValue(@out) : null, parse.GetValue(@namespace), parse.GetValue(connectionString), parse.GetValue(topic), parse.GetValue(intakeKey));
+            parse.GetValue(to), allowOut ? parse.GetValue(@out) : null, parse.GetValue(@namespace),
+            connectionString.Read(parse, context.Variables), parse.GetValue(topic), intakeKey.Read(parse, context.Variables));
         string? problem = (settings.To, settings.Out) switch
         {
             (null, null) => allowOut ? "say where events go: --out <file> or --to servicebus|<local host URL>." : "say where events go: --to servicebus or --to <local host URL>.",
             (not null, not null) => "use either --out or --to, not both.",
             ("servicebus", _) when settings.Topic is null => "--to servicebus needs --topic.",
-            ("servicebus", _) when settings.Namespace is null && settings.ConnectionString is null
-                && Environment.GetEnvironmentVariable(SinkSettings.ConnectionStringVariable) is null && context.ServiceBusSenderFactory is null =>
-                $"--to servicebus needs --namespace (Azure identity) or a connection string (--connection-string or {SinkSettings.ConnectionStringVariable}).",
+            ("servicebus", _) when settings.Namespace is null && settings.ConnectionString is null && context.ServiceBusSenderFactory is null =>
+                $"--to servicebus needs --namespace (Azure identity) or a connection string ({SinkSettings.ConnectionStringVariable}, --connection-string-file or --connection-string).",
             ("servicebus", _) => null,
             ({ } target, _) when !Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") =>
                 $"--to '{target}' is neither servicebus nor an http(s) URL of a local host.",
@@ -428,23 +424,70 @@ public sealed partial class CliApp(CliContext context)
 /// <summary>Durations as operators write them: 30s, 5m, 1h, 500ms, or a TimeSpan (00:05:00).</summary>
 internal static class Durations
 {
+    /// <summary>A duration option whose bad values (not a duration, NaN, infinite, out of range, negative) are usage errors.</summary>
+    public static Option<TimeSpan> Option(string name, string description, TimeSpan? defaultValue = null, bool positive = false)
+    {
+        var option = new Option<TimeSpan>(name)
+        {
+            Description = description,
+            CustomParser = result =>
+            {
+                var text = result.Tokens[0].Value;
+                return TryParse(text, out var value) && (positive ? value > TimeSpan.Zero : value >= TimeSpan.Zero)
+                    ? value
+                    : result.AddErrorAndDefault<TimeSpan>($"{name} '{text}' is not a {(positive ? "positive" : "non-negative")} duration (e.g. 30s, 5m, 1h, 00:05:00).");
+            },
+        };
+        if (defaultValue is { } value)
+        {
+            option.DefaultValueFactory = _ => value;
+        }
+
+        return option;
+    }
+
     public static bool TryParse(string text, out TimeSpan value)
     {
         text = text.Trim();
-        (string Suffix, Func<double, TimeSpan> Make)[] units =
+        (string Suffix, double TicksPerUnit)[] units =
         [
-            ("ms", TimeSpan.FromMilliseconds), ("s", TimeSpan.FromSeconds), ("m", TimeSpan.FromMinutes), ("h", TimeSpan.FromHours),
+            ("ms", TimeSpan.TicksPerMillisecond), ("s", TimeSpan.TicksPerSecond), ("m", TimeSpan.TicksPerMinute), ("h", TimeSpan.TicksPerHour),
         ];
-        foreach (var (suffix, make) in units)
+        foreach (var (suffix, ticksPerUnit) in units)
         {
             if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
                 && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
             {
-                value = make(amount);
-                return true;
+                var ticks = Math.Round(amount * ticksPerUnit);
+                var inRange = double.IsFinite(ticks) && Math.Abs(ticks) < TimeSpan.MaxValue.Ticks;
+                value = inRange ? TimeSpan.FromTicks((long)ticks) : default;
+                return inRange;
             }
         }
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+    }
+}
+
+internal static class OptionRules
+{
+    /// <summary>Adds the error and gives the type's default, for a custom parser's refusal.</summary>
+    public static T AddErrorAndDefault<T>(this System.CommandLine.Parsing.ArgumentResult result, string error)
+    {
+        result.AddError(error);
+        return default!;
+    }
+
+    public static Option<T> AtLeast<T>(this Option<T> option, T minimum)
+        where T : INumber<T>
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is var value && !(value >= minimum))
+            {
+                result.AddError($"{option.Name} must be at least {minimum} (got {value}).");
+            }
+        });
+        return option;
     }
 }

@@ -14,6 +14,9 @@ public sealed class CliContext
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Reads environment variables (secrets among them).</summary>
+    public Func<string, string?> Variables { get; init; } = Environment.GetEnvironmentVariable;
+
     /// <summary>Reaches authentik (default: a new socket handler).</summary>
     public HttpMessageHandler? AuthentikHandler { get; init; }
 

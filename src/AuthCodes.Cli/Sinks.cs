@@ -16,6 +16,19 @@ internal sealed record SinkSettings(string? To, string? Out, string? Namespace, 
 /// <summary>Appends events to a JSON Lines file (flushed per call), ready for <c>authcodes publish</c> later.</summary>
 internal sealed class JsonLinesFileSink(string path) : IChangeEventSink
 {
+    /// <summary>Readable by its owner only from the moment it exists: provider events carry client secrets.</summary>
+    private static readonly FileStreamOptions Options = OwnerOnly(new() { Mode = FileMode.Append, Access = FileAccess.Write });
+
+    private static FileStreamOptions OwnerOnly(FileStreamOptions options)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
+
     public async Task<PublishReport> PublishAsync(IReadOnlyList<PublishableEvent> events, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
@@ -24,7 +37,8 @@ internal sealed class JsonLinesFileSink(string path) : IChangeEventSink
             text.Append(e.Json).Append('\n');
         }
 
-        await File.AppendAllTextAsync(path, text.ToString(), new UTF8Encoding(false), cancellationToken);
+        await using var file = new FileStream(path, Options);
+        await file.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken);
         return new PublishReport([.. events.Select(e => new PublishResult(e, PublishStatus.Sent, "written"))]);
     }
 }
@@ -46,11 +60,10 @@ internal sealed class ServiceBusSink(ServiceBusSender sender, IAsyncDisposable? 
         }
     }
 
-    /// <summary>A connection string (option or environment variable) wins; otherwise the namespace with the ambient Azure identity.</summary>
+    /// <summary>A connection string (option, file or environment variable) wins; otherwise the namespace with the ambient Azure identity.</summary>
     public static ServiceBusSink Create(SinkSettings settings)
     {
-        var connectionString = settings.ConnectionString ?? Environment.GetEnvironmentVariable(SinkSettings.ConnectionStringVariable);
-        var client = connectionString is { Length: > 0 }
+        var client = settings.ConnectionString is { } connectionString
             ? new ServiceBusClient(connectionString)
             : new ServiceBusClient(settings.Namespace, new DefaultAzureCredential());
         return new ServiceBusSink(client.CreateSender(settings.Topic), client);

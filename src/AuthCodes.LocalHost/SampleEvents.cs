@@ -5,12 +5,14 @@ using System.Text.Json.Nodes;
 namespace AuthCodes.LocalHost;
 
 /// <summary>
-/// <c>sample-events [--codes N] [--source URI]</c>: prints a CloudEvents batch describing a small
+/// <c>sample-events [--codes N] [--source URI] [--format batch|jsonl]</c>: prints change events describing a small
 /// authentik install: three providers and their applications (one as a backchannel provider),
 /// nested groups with a superuser group, users (one a superuser only through a parent group, one
 /// inactive) and N codes (default 300), every fifth expired minutes ago (inside the grace period,
 /// so listed with <c>is_expired: true</c>), the rest valid for hours. Times are relative to now,
-/// which is why the set is generated rather than stored.
+/// which is why the set is generated rather than stored. <c>batch</c> (default) is one JSON array, the
+/// intake's <c>application/cloudevents-batch+json</c> body; <c>jsonl</c> is one event per line, what
+/// <c>authcodes validate</c> and <c>publish</c> read.
 /// </summary>
 internal static class SampleEvents
 {
@@ -25,14 +27,36 @@ internal static class SampleEvents
     /// <summary>Users that get codes, in turn: akadmin (superuser), ops (superuser via a parent group), alice, bob.</summary>
     public static readonly long[] UsersWithCodes = [1, 2, 3, 4];
 
-    public static int Run(IConfiguration configuration, TextWriter output)
+    public const string Usage = "usage: sample-events [--codes <count, default 300>] [--source <CloudEvents source, default https://auth.example.com/>] [--format batch|jsonl]";
+
+    public static int Run(IConfiguration configuration, TextWriter output) => Run(configuration, output, Console.Error);
+
+    public static int Run(IConfiguration configuration, TextWriter output, TextWriter error)
     {
-        var codes = int.TryParse(configuration["codes"], out var count) && count >= 0 ? count : 300;
-        output.WriteLine(Generate(DateTimeOffset.UtcNow, codes, configuration["source"] ?? DefaultSource));
+        var codes = 300;
+        var format = configuration["format"] ?? "batch";
+        if ((configuration["codes"] is { } text && !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out codes)) || format is not ("batch" or "jsonl"))
+        {
+            error.WriteLine(Usage);
+            return 2;
+        }
+
+        var events = Generate(DateTimeOffset.UtcNow, codes, configuration["source"] ?? DefaultSource);
+        if (format == "batch")
+        {
+            output.WriteLine(events.ToJsonString());
+            return 0;
+        }
+
+        foreach (var e in events)
+        {
+            output.WriteLine(e!.ToJsonString());
+        }
+
         return 0;
     }
 
-    public static string Generate(DateTimeOffset now, int codes, string source)
+    public static JsonArray Generate(DateTimeOffset now, int codes, string source)
     {
         var events = new JsonArray();
         var version = (ulong)((now.ToUnixTimeMilliseconds() * 1000) - 1_000_000); // microseconds, a second before now
@@ -136,6 +160,6 @@ internal static class SampleEvents
             });
         }
 
-        return events.ToJsonString();
+        return events;
     }
 }

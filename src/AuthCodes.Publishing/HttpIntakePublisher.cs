@@ -7,8 +7,8 @@ namespace AuthCodes.Publishing;
 /// Sends change events to a local host's intake (<c>POST /api/events</c>) as
 /// <c>application/cloudevents-batch+json</c>, in chunks, and reports each event's outcome
 /// (applied and ignored are <see cref="PublishStatus.Sent"/>, rejected carries the reason). A chunk
-/// that fails (HTTP error, no answer) marks its events <see cref="PublishStatus.Failed"/>; the other
-/// chunks are still sent.
+/// the intake refuses (4xx) marks its events <see cref="PublishStatus.Refused"/>; one that fails
+/// otherwise (5xx, no answer) marks them <see cref="PublishStatus.Failed"/>; the other chunks are still sent.
 /// </summary>
 public sealed class HttpIntakePublisher : IChangeEventSink
 {
@@ -67,7 +67,9 @@ public sealed class HttpIntakePublisher : IChangeEventSink
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                return Failed(chunk, $"The intake answered {(int)response.StatusCode} {response.ReasonPhrase}: {Shorten(text)}");
+                // A 4xx answer is the intake refusing the request before applying anything; a 5xx may come after some of it was applied.
+                var status = (int)response.StatusCode is >= 400 and < 500 ? PublishStatus.Refused : PublishStatus.Failed;
+                return [.. chunk.Select(e => new PublishResult(e, status, $"The intake answered {(int)response.StatusCode} {response.ReasonPhrase}: {Shorten(text)}"))];
             }
 
             return Outcomes(chunk, text);

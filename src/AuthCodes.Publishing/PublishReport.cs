@@ -11,6 +11,9 @@ public enum PublishStatus
     /// <summary>Sending failed. The event may or may not have arrived; sending it again is safe (duplicate detection, idempotent projection).</summary>
     Failed,
 
+    /// <summary>The transport refused the whole request (the intake's 4xx answer: a missing or wrong key, a body too large); nothing arrived. Fix the cause and send again.</summary>
+    Refused,
+
     /// <summary>Never handed to the transport (an earlier failure stopped the run, or it was cancelled first).</summary>
     NotSent,
 }

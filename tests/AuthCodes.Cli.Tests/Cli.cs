@@ -19,6 +19,9 @@ internal sealed class Cli
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The environment variables the tool sees (none of the test process's own).</summary>
+    public Dictionary<string, string> Variables { get; } = [];
+
     public Action<Microsoft.Azure.Cosmos.CosmosClientOptions>? ConfigureCosmos { get; init; }
 
     public List<TimeSpan> PacingWaits { get; } = [];
@@ -34,6 +37,7 @@ internal sealed class Cli
             Out = Out,
             Error = Error,
             Time = Time,
+            Variables = name => Variables.GetValueOrDefault(name),
             AuthentikHandler = AuthentikHandler,
             IntakeHandler = IntakeHandler,
             ServiceBusSenderFactory = ServiceBus,

@@ -9,8 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthCodes.Cli.Tests;
 
-/// <summary>The real local host in-process (Development, requests from loopback) over a store the test reads.</summary>
-internal sealed class LocalHost(ReadModelStores store, string? acceptedSource = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real local host in-process (Development) over a store the test reads; requests come from
+/// loopback unless <paramref name="intakeKey"/> is given, then from nowhere, so the intake wants the key.
+/// </summary>
+internal sealed class LocalHost(ReadModelStores store, string? acceptedSource = null, string? intakeKey = null) : WebApplicationFactory<Program>
 {
     private readonly string keyFolder = Path.Combine(Path.GetTempPath(), "authcodes-publishing-tests", Guid.NewGuid().ToString("N"));
 
@@ -21,10 +24,14 @@ internal sealed class LocalHost(ReadModelStores store, string? acceptedSource = 
         builder.UseSetting("Authentication:Issuer", "urn:authcodes:local-development");
         builder.UseSetting("Authentication:Audience", "authcodes-local");
         builder.UseSetting("Events:Source", acceptedSource ?? "");
+        builder.UseSetting("Intake:Key", intakeKey ?? "");
         builder.ConfigureTestServices(services =>
         {
             services.ReplaceReadModelStores(store);
-            services.AddSingleton<IStartupFilter>(new LoopbackClient());
+            if (intakeKey is null)
+            {
+                services.AddSingleton<IStartupFilter>(new LoopbackClient());
+            }
         });
     }
 

@@ -185,7 +185,7 @@ public sealed class RebuildTests(LocalCosmosServer server) : IDisposable
         var cli = NewCli(authentik);
 
         Assert.Equal(1, await cli.RunAsync(Rebuild(suffix)));
-        Assert.Equal($"error: --suffix '{suffix}' must be 1 to 32 lowercase letters, digits or '-', not starting with '-'.\n", cli.Error.ToString().ReplaceLineEndings("\n"));
+        Assert.Equal($"--suffix '{suffix}' must be 1 to 32 lowercase letters, digits or '-', not starting with '-'.\n\n", cli.Error.ToString().ReplaceLineEndings("\n"));
         Assert.Empty(authentik.Requests);
     }
 }

@@ -151,6 +151,26 @@ public sealed class ValidateAndPublishTests : IDisposable
         Assert.Single(await store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Publish_with_a_wrong_intake_key_says_refused_with_the_status_not_may_have_arrived()
+    {
+        var store = EmbeddedReadModelStore.Create();
+        using var host = new LocalHost(store, TestEvents.Source, intakeKey: "right-key");
+        var cli = new Cli { IntakeHandler = host.Server.CreateHandler() };
+
+        var exit = await cli.RunAsync("publish", folder.Write("events.jsonl", ValidLines().Take(2)), "--to", "http://127.0.0.1:7071", "--intake-key", "wrong-key");
+
+        Assert.Equal(3, exit);
+        Assert.Equal(
+            [
+                "line 1: refused: group/6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11 (io.goauthentik.group.saved, id evt-0001): The intake answered 403 Forbidden: {\"detail\":\"A valid X-Intake-Key header is required.\"}",
+                "line 2: refused: user/42 (io.goauthentik.user.saved, id evt-0002): The intake answered 403 Forbidden: {\"detail\":\"A valid X-Intake-Key header is required.\"}",
+            ],
+            cli.Error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("0 of 2 sent to intake http://127.0.0.1:7071, 2 refused (nothing arrived; the reason is above).\n", cli.Out.ToString());
+        Assert.Empty(await store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("publish", "x.jsonl")]
     [InlineData("publish", "x.jsonl", "--to", "servicebus")]

@@ -113,7 +113,7 @@ public sealed class SampleInstallHost : IDisposable
     public SampleInstallHost()
     {
         using var client = Factory.CreateClient();
-        using var content = new StringContent(SampleEvents.Generate(Now, 300, SampleEvents.DefaultSource), Encoding.UTF8, CloudEventContentTypes.Batch);
+        using var content = new StringContent(SampleEvents.Generate(Now, 300, SampleEvents.DefaultSource).ToJsonString(), Encoding.UTF8, CloudEventContentTypes.Batch);
         using var response = client.PostAsync(EventIntake.Route, content).GetAwaiter().GetResult();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         IntakeAnswer = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult()).RootElement.Clone();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuthCodes.Publishing;
+using Polly.Timeout;
 
 namespace AuthCodes.Cli.Authentik;
 
@@ -72,7 +73,7 @@ internal sealed class AuthentikClient(HttpClient http, int pageSize)
     public async Task<AuthentikPage> GetPageAsync(AuthentikResource resource, int page, CancellationToken cancellationToken)
     {
         var path = $"{resource.ListPath}?{resource.Query}&page={page}&page_size={pageSize}";
-        using var response = await http.GetAsync(path, cancellationToken);
+        using var response = await GetAsync(path, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -97,13 +98,29 @@ internal sealed class AuthentikClient(HttpClient http, int pageSize)
     public async Task<(bool Exists, DateTimeOffset ServerTime)> ExistsAsync(AuthentikResource resource, string pk, string? slug, CancellationToken cancellationToken)
     {
         var path = resource.DetailPath(pk, slug);
-        using var response = await http.GetAsync(path, cancellationToken);
+        using var response = await GetAsync(path, cancellationToken);
         if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NotFound))
         {
             throw new AuthentikException($"GET {path} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
         }
 
         return (response.StatusCode == HttpStatusCode.OK, ServerTime(response, path));
+    }
+
+    /// <summary>
+    /// The resilience handler has already retried a refused connection or a timeout; what still fails
+    /// becomes one line naming the request, not a stack trace.
+    /// </summary>
+    private async Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.GetAsync(path, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException)
+        {
+            throw new AuthentikException($"authentik could not be read after retries: GET {new Uri(http.BaseAddress!, path)} failed: {exception.Message.TrimEnd('.')}.");
+        }
     }
 
     private static DateTimeOffset ServerTime(HttpResponseMessage response, string path) =>
