@@ -122,7 +122,7 @@ public sealed class ProjectorTests : IDisposable
     }
 
     [Fact]
-    public async Task An_exact_duplicate_is_ignored_and_writes_nothing()
+    public async Task An_exact_duplicate_is_ignored_writes_no_snapshot_and_derives_its_items_again()
     {
         var snapshots = Substitute.For<ISnapshotStore>();
         var views = Substitute.For<IViewStore>();
@@ -138,7 +138,7 @@ public sealed class ProjectorTests : IDisposable
         Assert.Equal(OutcomeKind.Ignored, outcome.Kind);
         Assert.StartsWith("Duplicate", outcome.Reason, StringComparison.Ordinal);
         await snapshots.DidNotReceiveWithAnyArgs().TryWriteSnapshotAsync(default!, default, default);
-        await views.DidNotReceiveWithAnyArgs().SaveUserAsync(default!, default);
+        await views.Received(1).SaveUserAsync(Arg.Is<UserView>(u => u.Pk == 42), Arg.Any<CancellationToken>()); // a failure may have interrupted the first delivery
         await views.DidNotReceiveWithAnyArgs().SaveCodeAsync(default!, default);
         await views.DidNotReceiveWithAnyArgs().DeleteCodeAsync(default, default);
     }
