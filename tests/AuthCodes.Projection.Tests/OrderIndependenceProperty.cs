@@ -64,7 +64,7 @@ public sealed class OrderIndependenceProperty(ITestOutputHelper output)
         }
     }
 
-    private static string Print(Case @case) => "Delivered:\n" + string.Join('\n', @case.Delivered.Select(e => e.Json));
+    internal static string Print(Case @case) => "Delivered:\n" + string.Join('\n', @case.Delivered.Select(e => e.Json));
 
     internal sealed record Case(List<HistoryEvent> History, List<HistoryEvent> Delivered);
 
@@ -104,7 +104,7 @@ public sealed class OrderIndependenceProperty(ITestOutputHelper output)
     /// entities, each entity's versions rising from its own random start; delivered in the drawn
     /// positions (ties keep history order). One flat list, so that shrinking shortens the history.
     /// </summary>
-    private static readonly Gen<Case> Cases = Gen.Select(
+    internal static readonly Gen<Case> Cases = Gen.Select(
         Gen.Int[0, 999].Array[Slots.Length],
         Gen.Select(Gen.Int[0, Slots.Length - 1], EventDraws).Array[0, 4 * Slots.Length],
         (starts, draws) =>
@@ -155,7 +155,7 @@ public sealed class OrderIndependenceProperty(ITestOutputHelper output)
     }
 
     /// <summary>The read model as the API shows it: every listed code (superuser render), single retrievals, existence answers, client secrets.</summary>
-    private static async Task<string> RenderAsync(ICodeReadStore store)
+    internal static async Task<string> RenderAsync(ICodeReadStore store)
     {
         var codes = await store.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 1000, CancellationToken.None);
         var retrieved = new List<CodeDocument?>();
@@ -236,7 +236,7 @@ public sealed class OrderIndependenceProperty(ITestOutputHelper output)
     /// The reference: latest event per entity by (version, deleted, id), then every document derived
     /// from scratch. Shares no code with the projector; reads the generated <c>data</c> JSON directly.
     /// </summary>
-    private static class NaiveFold
+    internal static class NaiveFold
     {
         public static string Render(List<HistoryEvent> history)
         {
