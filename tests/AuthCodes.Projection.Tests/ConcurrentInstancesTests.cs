@@ -2,7 +2,7 @@ using System.Text.Json;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using Microsoft.Extensions.Time.Testing;
-using static AuthCodes.Projection.Tests.Events;
+using static AuthCodes.Testing.Events;
 
 namespace AuthCodes.Projection.Tests;
 

@@ -1,7 +1,7 @@
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using NSubstitute;
-using static AuthCodes.Projection.Tests.Events;
+using static AuthCodes.Testing.Events;
 
 namespace AuthCodes.Projection.Tests;
 

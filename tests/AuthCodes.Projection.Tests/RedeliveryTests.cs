@@ -1,6 +1,6 @@
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
-using static AuthCodes.Projection.Tests.Events;
+using static AuthCodes.Testing.Events;
 
 namespace AuthCodes.Projection.Tests;
 
