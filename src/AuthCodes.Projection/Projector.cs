@@ -33,9 +33,11 @@ namespace AuthCodes.Projection;
 /// distinct user; group and application events that per member or provider. A code written earlier
 /// that the query no longer returns (deleted or moved meanwhile) adds one read of its snapshot.</item>
 /// </list>
-/// Events are applied one at a time per projector instance (derivations read several entities).
+/// Calls on one instance may run concurrently: it keeps no state between calls (every cache lives
+/// for one settling round of one call), so two calls in one instance are two instances of the settle
+/// argument above.
 /// </summary>
-public sealed class Projector : IDisposable
+public sealed class Projector
 {
     /// <summary>authentik's parent walk: a direct group is depth 1; the walk stops after this depth.</summary>
     public const int MaxGroupDepth = 20;
@@ -44,7 +46,6 @@ public sealed class Projector : IDisposable
     private readonly IViewStore views;
     private readonly TimeProvider time;
     private readonly ProjectionOptions options;
-    private readonly SemaphoreSlim gate = new(1, 1);
 
     public Projector(ISnapshotStore snapshots, IViewStore views, TimeProvider time, ProjectionOptions? options = null)
     {
@@ -53,8 +54,6 @@ public sealed class Projector : IDisposable
         this.time = time;
         this.options = options ?? new ProjectionOptions();
     }
-
-    public void Dispose() => gate.Dispose();
 
     /// <summary>Applies a parsed event; a rejection passes through as a <see cref="OutcomeKind.Rejected"/> outcome.</summary>
     public Task<ProjectionOutcome> ApplyAsync(ParsedEvent parsed, CancellationToken cancellationToken) =>
@@ -67,21 +66,13 @@ public sealed class Projector : IDisposable
             return ProjectionOutcome.Ignored(e, "The code expired before now minus the grace period.");
         }
 
-        await gate.WaitAsync(cancellationToken);
-        try
+        var (recorded, ignored) = await RecordAsync(e, cancellationToken);
+        if (recorded is not null)
         {
-            var (recorded, ignored) = await RecordAsync(e, cancellationToken);
-            if (recorded is not null)
-            {
-                await DeriveAsync(e, recorded, cancellationToken);
-            }
+            await DeriveAsync(e, recorded, cancellationToken);
+        }
 
-            return ignored is null ? ProjectionOutcome.Applied(e) : ProjectionOutcome.Ignored(e, ignored);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return ignored is null ? ProjectionOutcome.Applied(e) : ProjectionOutcome.Ignored(e, ignored);
     }
 
     /// <summary>

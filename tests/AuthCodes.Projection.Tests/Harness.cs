@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace AuthCodes.Projection.Tests;
 
 /// <summary>A projector over an embedded store at <see cref="Sample.Now"/>, fed with JSON.</summary>
-internal sealed class Harness : IDisposable
+internal sealed class Harness
 {
     public Harness(string? acceptedSource = Events.Source)
     {
@@ -39,6 +39,4 @@ internal sealed class Harness : IDisposable
 
     public async Task<long[]> ListedAsync() =>
         [.. (await Store.Codes.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 1000, CancellationToken.None)).Select(c => c.Pk)];
-
-    public void Dispose() => Projector.Dispose();
 }

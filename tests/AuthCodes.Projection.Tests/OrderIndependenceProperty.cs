@@ -30,7 +30,7 @@ public sealed class OrderIndependenceProperty(ITestOutputHelper output)
     private static async Task CheckCaseAsync(Case @case)
     {
         var expected = NaiveFold.Render(@case.History);
-        using var harness = new Harness();
+        var harness = new Harness();
         foreach (var e in @case.Delivered)
         {
             await harness.SendAsync(e.Json);

@@ -5,12 +5,10 @@ using static AuthCodes.Testing.Events;
 namespace AuthCodes.Projection.Tests;
 
 /// <summary>A delivery interrupted after its snapshot write is completed by its redelivery or by the entity's next event.</summary>
-public sealed class RedeliveryTests : IDisposable
+public sealed class RedeliveryTests
 {
     private static readonly Guid App = Guid.Parse("10000000-0000-4000-8000-00000000000a");
     private readonly Harness h = new();
-
-    public void Dispose() => h.Dispose();
 
     [Theory]
     [InlineData(nameof(IViewStore.SaveUserAsync), 1, StoreFault.Transient)]
@@ -61,7 +59,7 @@ public sealed class RedeliveryTests : IDisposable
     {
         var calls = 0;
         var ports = FaultyStore.WrapProjectorPorts(h.Store, m => m == method && ++calls == occurrence ? fault : StoreFault.None);
-        using var projector = new Projector(ports.Snapshots, ports.Views, h.Time);
+        var projector = new Projector(ports.Snapshots, ports.Views, h.Time);
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => projector.ApplyAsync(h.Parser.Parse(BinaryData.FromString(json)), default));
         Assert.IsType(fault == StoreFault.Crash ? typeof(CrashedCallException) : typeof(StoreUnavailableException), failure);
     }

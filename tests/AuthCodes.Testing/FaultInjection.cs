@@ -36,7 +36,7 @@ public static class FaultInjection
         var faults = new Random(@case.FaultSeed);
         var p = 0.0;
         var ports = FaultyStore.WrapProjectorPorts(store, _ => faults.NextDouble() >= p ? StoreFault.None : faults.Next(2) == 0 ? StoreFault.Transient : StoreFault.Crash);
-        using var projector = new Projector(ports.Snapshots, ports.Views, time);
+        var projector = new Projector(ports.Snapshots, ports.Views, time);
         var queue = @case.History.Delivered.Select(e => (e.Json, Delivery: 1)).ToList();
         while (queue.Count > 0)
         {
