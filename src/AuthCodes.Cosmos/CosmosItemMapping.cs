@@ -51,6 +51,7 @@ internal sealed class CosmosItemMapping(CosmosStoreOptions options, TimeProvider
             Group = live as GroupState,
             Provider = live as ProviderState,
             Application = live as ApplicationState,
+            ReleasedProviders = snapshot.ReleasedProviders.Count == 0 ? null : [.. snapshot.ReleasedProviders],
         };
     }
 
@@ -62,7 +63,10 @@ internal sealed class CosmosItemMapping(CosmosStoreOptions options, TimeProvider
             new EventStamp(ulong.Parse(item.Version, NumberStyles.None, CultureInfo.InvariantCulture), item.Deleted, item.EventId),
             state,
             item.ExpiresAt,
-            item.ETag);
+            item.ETag)
+        {
+            ReleasedProviders = item.ReleasedProviders ?? [],
+        };
     }
 
     /// <summary>A user view with its token subject under every subject mode but <see cref="SubjectMode.UserId"/> (the id itself).</summary>

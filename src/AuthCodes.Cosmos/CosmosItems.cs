@@ -104,6 +104,9 @@ internal sealed class SnapshotItem
 
     public ApplicationState? Application { get; init; }
 
+    /// <summary><see cref="EntitySnapshot.ReleasedProviders"/>; absent when empty.</summary>
+    public long[]? ReleasedProviders { get; init; }
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 }

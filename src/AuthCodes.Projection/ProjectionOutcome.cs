@@ -5,7 +5,10 @@ public enum OutcomeKind
     /// <summary>The event was newer than what the read model held and is now reflected in it.</summary>
     Applied,
 
-    /// <summary>The event wrote nothing: a duplicate, older than the applied version, or a code already past its grace period.</summary>
+    /// <summary>
+    /// The event changed no snapshot: older than the applied version, or a code already past its grace period
+    /// (nothing written), or a duplicate (its derived items written again, to complete an interrupted delivery).
+    /// </summary>
     Ignored,
 
     /// <summary>The event breaks the contract; the host records it in the rejected-events store and completes the message.</summary>

@@ -8,9 +8,10 @@ namespace AuthCodes.Projection;
 /// items derived from them (<see cref="IViewStore"/>), so that any
 /// interleaving or duplication of one set of events yields the same model.
 /// <list type="number">
-/// <item>Per entity, the snapshot's <see cref="EventStamp"/> decides: an event not above it is
+/// <item>Per entity, the snapshot's <see cref="EventStamp"/> decides: an event below it is
 /// ignored and writes nothing (Propulsion: the source version is stored next to the data). Deletes
-/// keep a tombstone stamp.</item>
+/// keep a tombstone stamp. An event equal to it (a redelivery) is ignored too but derives again: a
+/// failure may have interrupted its first delivery after the snapshot write.</item>
 /// <item>The snapshot write is conditional on the ETag read (optimistic concurrency); a lost race
 /// re-reads and re-decides, and after <see cref="ProjectionOptions.MaxSnapshotWriteAttempts"/> the
 /// <see cref="SnapshotConflictException"/> propagates, so the message is redelivered.</item>
@@ -32,9 +33,11 @@ namespace AuthCodes.Projection;
 /// distinct user; group and application events that per member or provider. A code written earlier
 /// that the query no longer returns (deleted or moved meanwhile) adds one read of its snapshot.</item>
 /// </list>
-/// Events are applied one at a time per projector instance (derivations read several entities).
+/// Calls on one instance may run concurrently: it keeps no state between calls (every cache lives
+/// for one settling round of one call), so two calls in one instance are two instances of the settle
+/// argument above.
 /// </summary>
-public sealed class Projector : IDisposable
+public sealed class Projector
 {
     /// <summary>authentik's parent walk: a direct group is depth 1; the walk stops after this depth.</summary>
     public const int MaxGroupDepth = 20;
@@ -43,7 +46,6 @@ public sealed class Projector : IDisposable
     private readonly IViewStore views;
     private readonly TimeProvider time;
     private readonly ProjectionOptions options;
-    private readonly SemaphoreSlim gate = new(1, 1);
 
     public Projector(ISnapshotStore snapshots, IViewStore views, TimeProvider time, ProjectionOptions? options = null)
     {
@@ -52,8 +54,6 @@ public sealed class Projector : IDisposable
         this.time = time;
         this.options = options ?? new ProjectionOptions();
     }
-
-    public void Dispose() => gate.Dispose();
 
     /// <summary>Applies a parsed event; a rejection passes through as a <see cref="OutcomeKind.Rejected"/> outcome.</summary>
     public Task<ProjectionOutcome> ApplyAsync(ParsedEvent parsed, CancellationToken cancellationToken) =>
@@ -66,26 +66,21 @@ public sealed class Projector : IDisposable
             return ProjectionOutcome.Ignored(e, "The code expired before now minus the grace period.");
         }
 
-        await gate.WaitAsync(cancellationToken);
-        try
+        var (recorded, ignored) = await RecordAsync(e, cancellationToken);
+        if (recorded is not null)
         {
-            var previous = await RecordAsync(e, cancellationToken);
-            if (previous.Ignored is { } reason)
-            {
-                return ProjectionOutcome.Ignored(e, reason);
-            }
+            await DeriveAsync(e, recorded, cancellationToken);
+        }
 
-            await DeriveAsync(e, previous.State, cancellationToken);
-            return ProjectionOutcome.Applied(e);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return ignored is null ? ProjectionOutcome.Applied(e) : ProjectionOutcome.Ignored(e, ignored);
     }
 
-    /// <summary>Writes the event's snapshot if it beats the stored one; returns the replaced state, or why it was ignored.</summary>
-    private async Task<(EntityState? State, string? Ignored)> RecordAsync(ChangeEvent e, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the event's snapshot if it beats the stored one. Returns the snapshot this delivery derives
+    /// from (null for a stale event) and, unless it wrote it, why the event is ignored: an exact duplicate
+    /// derives again, since a failure may have interrupted the derivation of its first delivery.
+    /// </summary>
+    private async Task<(EntitySnapshot? Recorded, string? Ignored)> RecordAsync(ChangeEvent e, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -95,7 +90,7 @@ public sealed class Projector : IDisposable
                 var comparison = e.Stamp.CompareTo(current.Stamp);
                 if (comparison == 0)
                 {
-                    return (null, "Duplicate: this event is already applied.");
+                    return (current, "Duplicate: this event is already applied.");
                 }
 
                 if (comparison < 0)
@@ -104,10 +99,11 @@ public sealed class Projector : IDisposable
                 }
             }
 
-            var snapshot = new EntitySnapshot(e.Key, e.Stamp, e.Deleted ? null : e.State, ForgetAt(e, current));
+            var state = e.Deleted ? null : e.State;
+            var snapshot = new EntitySnapshot(e.Key, e.Stamp, state, ForgetAt(e, current)) { ReleasedProviders = Released(current, state) };
             if (await snapshots.TryWriteSnapshotAsync(snapshot, current?.ETag, cancellationToken))
             {
-                return (current?.State, null);
+                return (snapshot, null);
             }
 
             if (attempt >= options.MaxSnapshotWriteAttempts)
@@ -116,6 +112,13 @@ public sealed class Projector : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The providers an application's new snapshot must remember: those the replaced state claimed and those
+    /// the replaced snapshot still owed (its derivation may have been interrupted), less those the new state claims.
+    /// </summary>
+    private static long[] Released(EntitySnapshot? current, EntityState? state) =>
+        current is null ? [] : [.. ClaimedProviders(current.State).Union(current.ReleasedProviders).Except(ClaimedProviders(state)).Order()];
 
     /// <summary>
     /// When the store may forget the snapshot: a code's expiry plus the grace period; a code's tombstone
@@ -128,7 +131,7 @@ public sealed class Projector : IDisposable
         return code?.Expires is { } expires ? expires + options.CodeGracePeriod : null;
     }
 
-    private async Task DeriveAsync(ChangeEvent e, EntityState? previous, CancellationToken cancellationToken)
+    private async Task DeriveAsync(ChangeEvent e, EntitySnapshot recorded, CancellationToken cancellationToken)
     {
         var roots = e.Key.Kind switch
         {
@@ -136,28 +139,33 @@ public sealed class Projector : IDisposable
             EntityKind.User => new FanOut { Users = [e.Key.IntegerPk] },
             EntityKind.Group => new FanOut { Users = await GetGroupMembersAsync(e.Key.UuidPk, cancellationToken) },
             EntityKind.Provider => new FanOut { Providers = [e.Key.IntegerPk] },
-            EntityKind.Application => new FanOut { Providers = ClaimedProviders(previous, e.Deleted ? null : e.State) },
+            EntityKind.Application => new FanOut { Providers = [.. ClaimedProviders(recorded.State).Union(recorded.ReleasedProviders).Order()] },
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.Key.Kind, "Not an entity kind of the contract."),
         };
         await SettleAsync(e.Key, roots, cancellationToken);
+        await ForgetReleasedAsync(recorded, cancellationToken);
     }
 
-    /// <summary>The providers an application claimed before or claims now: their views name it.</summary>
-    private static long[] ClaimedProviders(params EntityState?[] claims)
+    /// <summary>
+    /// Empties the released providers of a snapshot whose derivation completed (one read and one conditional
+    /// write, for application events that released a provider only). A newer snapshot keeps its own.
+    /// </summary>
+    private async Task ForgetReleasedAsync(EntitySnapshot recorded, CancellationToken cancellationToken)
     {
-        var providers = new SortedSet<long>();
-        foreach (var claim in claims.OfType<ApplicationState>())
+        if (recorded.ReleasedProviders.Count > 0
+            && await snapshots.GetSnapshotAsync(recorded.Key, cancellationToken) is { } current
+            && current.Stamp == recorded.Stamp
+            && current.ReleasedProviders.Count > 0)
         {
-            if (claim.Provider is { } provider)
-            {
-                providers.Add(provider);
-            }
-
-            providers.UnionWith(claim.BackchannelProviders);
+            await snapshots.TryWriteSnapshotAsync(current with { ReleasedProviders = [] }, current.ETag, cancellationToken);
         }
-
-        return [.. providers];
     }
+
+    /// <summary>The providers an application's state claims: their views name it.</summary>
+    private static IEnumerable<long> ClaimedProviders(EntityState? state) =>
+        state is not ApplicationState application ? []
+        : application.Provider is { } provider ? application.BackchannelProviders.Append(provider)
+        : application.BackchannelProviders;
 
     /// <summary>Members of the group and of every group below it (live children, cycle-safe).</summary>
     private async Task<long[]> GetGroupMembersAsync(Guid groupPk, CancellationToken cancellationToken)

@@ -140,6 +140,13 @@ public sealed record EntitySnapshot(
     string? ETag = null)
 {
     public bool IsLive => State is not null && !Stamp.Deleted;
+
+    /// <summary>
+    /// Providers an application no longer claims whose views its derivation has not yet been seen to
+    /// rewrite: the snapshot replaced the state that named them, so a redelivery (or the next event of
+    /// the application) reads them here. Emptied once a derivation completed; always empty for other kinds.
+    /// </summary>
+    public IReadOnlyList<long> ReleasedProviders { get; init; } = [];
 }
 
 /// <summary>A snapshot write lost an optimistic-concurrency race; the caller re-reads and retries.</summary>

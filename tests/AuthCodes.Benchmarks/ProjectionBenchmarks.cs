@@ -29,9 +29,6 @@ public class ProjectionCodeEventBenchmarks
     public async Task SetupAsync() =>
         world = await ProjectionData.CreateWorldAsync(BenchmarkData.CodeCount, pk => ((pk % BenchmarkData.ProviderCount) + 1, (pk % BenchmarkData.UserCount) + 1));
 
-    [GlobalCleanup]
-    public void Cleanup() => world.Dispose();
-
     [IterationSetup(Targets = [nameof(ParseAndApply), nameof(ParseOnly)])]
     public void NextBodies() => bodies = NextBatch();
 
@@ -113,9 +110,6 @@ public class ProjectionUserFanOutBenchmarks
             world, new CodeFilter(User: HotUser), CodesOfHotUser, Next, (code, version) => code.User.Name == $"User {HotUser} rev {version}");
     }
 
-    [GlobalCleanup]
-    public void Cleanup() => world.Dispose();
-
     [Benchmark(Description = "user saved, 1,000 codes re-derived")]
     public async Task UserSaved() => ProjectionData.EnsureApplied(await world.Projector.ApplyAsync(world.Parser.Parse(Next(out _)), CancellationToken.None));
 
@@ -148,9 +142,6 @@ public class ProjectionProviderFanOutBenchmarks
         await FanOut.EnsureEveryCodeChangesAsync(
             world, new CodeFilter(Provider: HotProvider), CodesOfHotProvider, Next, (code, version) => code.Provider.Name == $"Provider {HotProvider} rev {version}");
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => world.Dispose();
 
     [Benchmark(Description = "provider saved, 10,000 codes re-derived")]
     public async Task ProviderSaved() => ProjectionData.EnsureApplied(await world.Projector.ApplyAsync(world.Parser.Parse(Next(out _)), CancellationToken.None));

@@ -152,7 +152,7 @@ internal static class ProjectionData
         }
     }
 
-    internal sealed class World : IDisposable
+    internal sealed class World
     {
         public World()
         {
@@ -175,8 +175,6 @@ internal static class ProjectionData
 
         public async Task<IReadOnlyList<CodeDocument>> CodesAsync(CodeFilter filter, int take) =>
             await Store.Codes.ListCodesAsync(filter, ListQuery.ParseOrdering("pk"), 0, take, CancellationToken.None);
-
-        public void Dispose() => Projector.Dispose();
     }
 
     /// <summary>A clock frozen at one instant: codes in setup and benchmarks never cross the grace period.</summary>

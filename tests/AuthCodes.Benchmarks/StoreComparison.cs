@@ -66,7 +66,7 @@ internal static class StoreComparison
             Record("list page 1 (superuser, default order, page_size=100)", name, await MedianAsync(() => ListAsync(queries, "page_size=100")));
             Record("deep page 90 (page_size=100), boundary remembered", name, await MedianAsync(() => ListAsync(queries, "page_size=100&page=90")));
             Record("user-filtered list (user=42, 100 codes)", name, await MedianAsync(() => ListAsync(queries, "page_size=100&user=42")));
-            using var projector = new Projector(store.Snapshots, store.Views, TimeProvider.System);
+            var projector = new Projector(store.Snapshots, store.Views, TimeProvider.System);
             var version = V + 10;
             Record("code upsert (one code event through the projector)", name, await MedianAsync(async () =>
             {
@@ -80,7 +80,7 @@ internal static class StoreComparison
 
         foreach (var (name, store) in new (string, ReadModelStores)[] { ("embedded", embedded), ("cosmos", cosmos) })
         {
-            using var projector = new Projector(store.Snapshots, store.Views, TimeProvider.System);
+            var projector = new Projector(store.Snapshots, store.Views, TimeProvider.System);
             var stopwatch = Stopwatch.StartNew();
             await projector.ApplyAsync(Provider(1, "Provider One Renamed", V + 100), None);
             Record($"provider fan-out over {Codes} codes (one provider event)", name, $"{stopwatch.Elapsed.TotalMilliseconds:F0} ms (once)");
@@ -100,7 +100,7 @@ internal static class StoreComparison
     /// <summary>20 providers, 100 users, 10,000 codes all of provider 1 (for the fan-out), through the projector as events.</summary>
     private static async Task SeedAsync(ReadModelStores store)
     {
-        using var setup = new Projector(store.Snapshots, store.Views, TimeProvider.System);
+        var setup = new Projector(store.Snapshots, store.Views, TimeProvider.System);
         foreach (var pk in Enumerable.Range(1, 20))
         {
             await setup.ApplyAsync(Provider(pk, $"Provider {pk}", V), None);
@@ -114,10 +114,6 @@ internal static class StoreComparison
         var projectors = Enumerable.Range(0, 4).Select(_ => new Projector(store.Snapshots, store.Views, TimeProvider.System)).ToArray();
         await Parallel.ForEachAsync(Enumerable.Range(1, Codes), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (pk, ct) =>
             await projectors[pk % 4].ApplyAsync(Code(pk, 1, 1 + (pk % Users), V), ct));
-        foreach (var projector in projectors)
-        {
-            projector.Dispose();
-        }
     }
 
     private static async Task ListAsync(AuthorizationCodeQueries queries, string query)

@@ -59,7 +59,7 @@ public sealed class BackfillTests : IDisposable
         Assert.Contains("users: page 3/3, 5 of 5 sent", cli.Error.ToString(), StringComparison.Ordinal);
         Assert.Contains("retry 1 in 0 s after 429", cli.Error.ToString(), StringComparison.Ordinal);
 
-        using var readModel = new ReadModelHarness(authentik.Clock);
+        var readModel = new ReadModelHarness(authentik.Clock);
         Assert.All(await readModel.ApplyAsync(Emitted()), o => Assert.Equal(OutcomeKind.Applied, o.Kind));
         var codes = await readModel.CodesAsync();
         Assert.Equal(7, codes.Count);

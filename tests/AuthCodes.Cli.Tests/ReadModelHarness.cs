@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace AuthCodes.Cli.Tests;
 
 /// <summary>Applies emitted JSON Lines through the real intake (parse, project) over an embedded store.</summary>
-internal sealed class ReadModelHarness : IDisposable
+internal sealed class ReadModelHarness
 {
     private readonly Projector projector;
     private readonly ChangeEventIntake intake;
@@ -34,8 +34,6 @@ internal sealed class ReadModelHarness : IDisposable
 
     public async Task<IReadOnlyList<CodeDocument>> CodesAsync() =>
         await Store.Codes.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 0, 1000, CancellationToken.None);
-
-    public void Dispose() => projector.Dispose();
 }
 
 /// <summary>An authentik install: 2 groups (one superuser), 5 users, 3 providers, 3 applications, 7 codes.</summary>

@@ -70,7 +70,7 @@ public sealed class RebuildTests(LocalCosmosServer server) : IDisposable
         // The same events through a host's intake over an embedded store give the same list.
         var file = new Cli { AuthentikHandler = authentik.Handler, Time = authentik.Clock };
         Assert.Equal(0, await file.RunAsync("sync", "--authentik", FakeAuthentik.BaseUrl, "--token", FakeAuthentik.Token, "--out", folder.File("events.jsonl"), "--state", folder.File("reference.json")));
-        using var reference = new ReadModelHarness(authentik.Clock);
+        var reference = new ReadModelHarness(authentik.Clock);
         await reference.ApplyAsync(File.ReadAllLines(folder.File("events.jsonl")));
         var rebuilt = await StoreAsync("v2", authentik.Clock);
         Assert.Equal(7, await rebuilt.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));

@@ -29,7 +29,7 @@ public sealed class SyncTests : IDisposable
     {
         await using var authentik = await FakeAuthentik.StartAsync();
         World.Seed(authentik);
-        using var readModel = new ReadModelHarness(authentik.Clock);
+        var readModel = new ReadModelHarness(authentik.Clock);
 
         var first = new Cli { AuthentikHandler = authentik.Handler, Time = authentik.Clock };
         Assert.Equal(0, await PassAsync(authentik, "pass1.jsonl", first));
@@ -92,7 +92,7 @@ public sealed class SyncTests : IDisposable
     {
         await using var authentik = await FakeAuthentik.StartAsync();
         World.Seed(authentik);
-        using var readModel = new ReadModelHarness(authentik.Clock);
+        var readModel = new ReadModelHarness(authentik.Clock);
         Assert.Equal(0, await PassAsync(authentik, "pass1.jsonl"));
         authentik.Clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(0, await PassAsync(authentik, "pass1b.jsonl"));

@@ -53,10 +53,6 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
         await Apply(projectors[0], Deleted(EntityKey.Provider(1), V + 2));
         Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, None));
         Assert.Equal(Codes, (await store.Snapshots.GetLiveCodesOfProviderAsync(1, None)).Count); // snapshots stay: a re-created provider re-lists them
-        foreach (var projector in projectors)
-        {
-            projector.Dispose();
-        }
     }
 
     /// <summary>
@@ -87,20 +83,18 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
         }
 
         var reference = EmbeddedReadModelStore.Create(clock);
-        using (var one = new Projector(reference.Snapshots, reference.Views, clock))
+        var one = new Projector(reference.Snapshots, reference.Views, clock);
+        foreach (var e in events)
         {
-            foreach (var e in events)
-            {
-                await one.ApplyAsync(e, None);
-            }
+            await one.ApplyAsync(e, None);
         }
 
         var options = await CosmosStores.CreateAsync(server, "projection", clock);
         var first = options;
         var second = await CosmosStores.SecondStoreOnSameContainersAsync(server, first, clock);
         var (providersAndUsers, codes) = (events.Take(5).ToList(), events.Skip(5).OrderBy(_ => random.Next()).ToList());
-        using var a = new Projector(first.Snapshots, first.Views, clock);
-        using var b = new Projector(second.Snapshots, second.Views, clock);
+        var a = new Projector(first.Snapshots, first.Views, clock);
+        var b = new Projector(second.Snapshots, second.Views, clock);
         foreach (var e in providersAndUsers)
         {
             await a.ApplyAsync(e, None);
@@ -122,11 +116,11 @@ public sealed class CosmosProjectionTests(LocalCosmosServer server, ITestOutputH
     {
         var first = await CosmosStores.CreateAsync(server, "projection", clock);
         var second = await CosmosStores.SecondStoreOnSameContainersAsync(server, first, clock);
-        using var other = new Projector(second.Snapshots, second.Views, clock);
+        var other = new Projector(second.Snapshots, second.Views, clock);
         await ApplyAll(other, [Provider(1, "One", V), User(1, V, []), Code(1, provider: 1, user: 1, V)]);
 
         var interleaved = InterleavingStore.WrapProjectorPorts(first, nameof(IViewStore.SaveCodeAsync), 1, () => Apply(other, Deleted(EntityKey.Code(1), V + 1)));
-        using var one = new Projector(interleaved.Snapshots, interleaved.Views, clock);
+        var one = new Projector(interleaved.Snapshots, interleaved.Views, clock);
         await Apply(one, Provider(1, "Renamed", V + 1));
 
         Assert.Null(await first.Codes.GetCodeAsync(1, None));

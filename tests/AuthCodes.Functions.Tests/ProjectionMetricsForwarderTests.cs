@@ -43,7 +43,7 @@ public sealed class ProjectionMetricsForwarderTests
         await forwarder.StartAsync(CancellationToken.None);
         var time = new FakeTimeProvider(Sample.Now);
         var store = EmbeddedReadModelStore.Create(time);
-        using var projector = new Projector(store.Snapshots, store.Views, time);
+        var projector = new Projector(store.Snapshots, store.Views, time);
         var intake = new ChangeEventIntake(new ChangeEventParser(null), projector, store.RejectedEvents, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
 
         await intake.HandleAsync(BinaryData.FromString(ChangeEvents.User(42, "alice").ToJsonString()), CancellationToken.None);

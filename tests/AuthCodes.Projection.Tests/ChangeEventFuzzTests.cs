@@ -44,7 +44,7 @@ public sealed class ChangeEventFuzzTests(ITestOutputHelper output)
         var time = new FakeTimeProvider(Sample.Now);
         var store = EmbeddedReadModelStore.Create(time);
         var logger = new FakeLogger<ChangeEventIntake>();
-        using var projector = new Projector(store.Snapshots, store.Views, time);
+        var projector = new Projector(store.Snapshots, store.Views, time);
         var intake = new ChangeEventIntake(new ChangeEventParser(Events.Source), projector, store.RejectedEvents, new ProjectionProgress(), time, logger);
         foreach (var body in bodies)
         {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace AuthCodes.Projection.Tests;
 
-public sealed class ChangeEventIntakeTests : IDisposable
+public sealed class ChangeEventIntakeTests
 {
     private readonly FakeTimeProvider time = new(Sample.Now);
     private readonly ReadModelStores store;
@@ -19,8 +19,6 @@ public sealed class ChangeEventIntakeTests : IDisposable
         store = EmbeddedReadModelStore.Create(time);
         projector = new Projector(store.Snapshots, store.Views, time);
     }
-
-    public void Dispose() => projector.Dispose();
 
     private ChangeEventIntake Intake(string? source = Events.Source) =>
         new(new ChangeEventParser(source), projector, store.RejectedEvents, progress, time, logger);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AuthCodes.ReadModel;
-using static AuthCodes.Projection.Tests.Events;
+using AuthCodes.Testing;
+using static AuthCodes.Testing.Events;
 
 namespace AuthCodes.Projection.Tests;
 

@@ -2,14 +2,15 @@ using System.Text.Json;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using Microsoft.Extensions.Time.Testing;
-using static AuthCodes.Projection.Tests.Events;
+using static AuthCodes.Testing.Events;
 
 namespace AuthCodes.Projection.Tests;
 
 /// <summary>
-/// Two projector instances over one store, with a chosen interleaving of their store calls: the
-/// interrupted instance pauses before a store write while the other applies a racing event from start
-/// to end. The store must end as one projector applying every event in sequence leaves it.
+/// Two projector instances over one store, or two concurrent calls on one instance, with a chosen
+/// interleaving of their store calls: the interrupted call pauses before a store call while the other
+/// applies a racing event from start to end. The store must end as one projector applying every event
+/// in sequence leaves it.
 /// </summary>
 public sealed class ConcurrentInstancesTests
 {
@@ -17,10 +18,13 @@ public sealed class ConcurrentInstancesTests
     private readonly FakeTimeProvider time = new(Sample.Now);
     private readonly ChangeEventParser parser = new(Source);
 
-    [Fact]
-    public async Task A_code_saved_by_one_instance_while_another_applies_its_delete_stays_unlisted()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_code_saved_by_one_instance_while_another_applies_its_delete_stays_unlisted(bool oneInstance)
     {
         var store = await RaceAsync(
+            oneInstance,
             seed: [Provider(7, V), User(42, V)],
             interrupted: Code(1, V, 7, 42),
             pausedBefore: nameof(IViewStore.SaveCodeAsync),
@@ -30,10 +34,13 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_code_deleted_while_a_user_change_fans_out_to_it_stays_unlisted()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_code_deleted_while_a_user_change_fans_out_to_it_stays_unlisted(bool oneInstance)
     {
         var store = await RaceAsync(
+            oneInstance,
             seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
             interrupted: User(42, V + 1, username: "renamed"),
             pausedBefore: nameof(IViewStore.SaveCodeAsync),
@@ -43,10 +50,13 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_code_deleted_while_a_provider_change_fans_out_to_it_stays_unlisted()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_code_deleted_while_a_provider_change_fans_out_to_it_stays_unlisted(bool oneInstance)
     {
         var store = await RaceAsync(
+            oneInstance,
             seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
             interrupted: Provider(7, V + 1, name: "Renamed"),
             pausedBefore: nameof(IViewStore.SaveCodeAsync),
@@ -56,11 +66,14 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_user_rename_and_a_provider_rename_fanning_out_to_one_code_both_reach_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_user_rename_and_a_provider_rename_fanning_out_to_one_code_both_reach_it(bool oneInstance)
     {
         // The user fan-out has read the old provider view when the provider fan-out runs completely.
         var store = await RaceAsync(
+            oneInstance,
             seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
             interrupted: User(42, V + 1, username: "renamed"),
             pausedBefore: nameof(IViewStore.SaveCodeAsync),
@@ -70,11 +83,14 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal(("renamed", "Renamed"), (code?.User.Username, code?.Provider.Name));
     }
 
-    [Fact]
-    public async Task A_group_change_racing_a_change_of_its_member_reaches_the_members_view_and_codes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_group_change_racing_a_change_of_its_member_reaches_the_members_view_and_codes(bool oneInstance)
     {
         // The user change has derived its view from the old group when the group change runs completely.
         var store = await RaceAsync(
+            oneInstance,
             seed: [Group(Staff, V, "staff"), Provider(7, V), User(42, V, groups: [Staff]), Code(1, V, 7, 42)],
             interrupted: User(42, V + 1, username: "renamed", groups: [Staff]),
             pausedBefore: nameof(IViewStore.SaveUserAsync),
@@ -84,11 +100,14 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal(("renamed", "staff renamed", true), (code?.User.Username, code?.User.GroupsObj.Single().Name, code?.User.IsSuperuser));
     }
 
-    [Fact]
-    public async Task A_user_rename_racing_the_save_of_one_of_its_codes_reaches_the_code()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_user_rename_racing_the_save_of_one_of_its_codes_reaches_the_code(bool oneInstance)
     {
         // The code's instance has read the old user view when the user's fan-out runs completely.
         var store = await RaceAsync(
+            oneInstance,
             seed: [Provider(7, V), User(42, V)],
             interrupted: Code(1, V, 7, 42),
             pausedBefore: nameof(IViewStore.SaveCodeAsync),
@@ -97,12 +116,15 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal("renamed", (await store.Codes.GetCodeAsync(1, CancellationToken.None))?.User.Username);
     }
 
-    [Fact]
-    public async Task A_fan_out_needs_no_further_round_for_a_code_that_its_own_delete_unlisted_after_the_fan_out_wrote_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_fan_out_needs_no_further_round_for_a_code_that_its_own_delete_unlisted_after_the_fan_out_wrote_it(bool oneInstance)
     {
         // The delete runs between the provider fan-out's write of the code and its checking round, and
         // no round beyond the first may write: the checking round finds the code unlisted already.
         var store = await RaceAsync(
+            oneInstance,
             seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
             interrupted: Provider(7, V + 1, name: "Renamed"),
             pausedBefore: nameof(ISnapshotStore.GetLiveCodesOfProviderAsync),
@@ -116,25 +138,27 @@ public sealed class ConcurrentInstancesTests
     /// <summary>
     /// Seeds a store, then applies <paramref name="interrupted"/> on one instance (with <paramref name="options"/>),
     /// which pauses before its <paramref name="occurrence"/>th <paramref name="pausedBefore"/> call while another
-    /// instance applies <paramref name="racing"/>. Asserts the store then holds what applying every event in
-    /// sequence gives, and returns it for the test's own expectation.
+    /// instance (or, for <paramref name="oneInstance"/>, a concurrent call on the same one) applies <paramref name="racing"/>.
+    /// Asserts the store then holds what applying every event in sequence gives, and returns it for the test's own expectation.
     /// </summary>
     private async Task<ReadModelStores> RaceAsync(
+        bool oneInstance,
         string[] seed, string interrupted, string pausedBefore, string racing, int occurrence = 1, ProjectionOptions? options = null)
     {
         var store = EmbeddedReadModelStore.Create(time);
-        using var other = new Projector(store.Snapshots, store.Views, time);
+        var other = new Projector(store.Snapshots, store.Views, time);
         foreach (var json in seed)
         {
             await ApplyAsync(other, json);
         }
 
-        var interleaved = InterleavingStore.WrapProjectorPorts(store, pausedBefore, occurrence, () => ApplyAsync(other, racing));
-        using var one = new Projector(interleaved.Snapshots, interleaved.Views, time, options);
+        Projector? one = null;
+        var interleaved = InterleavingStore.WrapProjectorPorts(store, pausedBefore, occurrence, () => ApplyAsync(oneInstance ? one! : other, racing));
+        one = new Projector(interleaved.Snapshots, interleaved.Views, time, options);
         await ApplyAsync(one, interrupted);
 
         var sequential = EmbeddedReadModelStore.Create(time);
-        using var alone = new Projector(sequential.Snapshots, sequential.Views, time);
+        var alone = new Projector(sequential.Snapshots, sequential.Views, time);
         foreach (var json in seed.Append(interrupted).Append(racing))
         {
             await ApplyAsync(alone, json);

@@ -1,11 +1,11 @@
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using NSubstitute;
-using static AuthCodes.Projection.Tests.Events;
+using static AuthCodes.Testing.Events;
 
 namespace AuthCodes.Projection.Tests;
 
-public sealed class ProjectorTests : IDisposable
+public sealed class ProjectorTests
 {
     private static readonly Guid Admins = Guid.Parse("6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11");
     private static readonly Guid Staff = Guid.Parse("1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed");
@@ -13,8 +13,6 @@ public sealed class ProjectorTests : IDisposable
     private static readonly Guid AppA = Guid.Parse("10000000-0000-4000-8000-00000000000a");
     private static readonly Guid AppB = Guid.Parse("20000000-0000-4000-8000-00000000000b");
     private readonly Harness h = new();
-
-    public void Dispose() => h.Dispose();
 
     [Fact]
     public async Task A_code_arriving_before_its_user_and_provider_is_listed_once_both_arrive()
@@ -122,23 +120,23 @@ public sealed class ProjectorTests : IDisposable
     }
 
     [Fact]
-    public async Task An_exact_duplicate_is_ignored_and_writes_nothing()
+    public async Task An_exact_duplicate_is_ignored_writes_no_snapshot_and_derives_its_items_again()
     {
         var snapshots = Substitute.For<ISnapshotStore>();
         var views = Substitute.For<IViewStore>();
         var json = User(42, V, id: "dup");
-        using var seed = new Harness();
+        var seed = new Harness();
         var parsed = seed.Parser.Parse(BinaryData.FromString(json));
         snapshots.GetSnapshotAsync(EntityKey.User(42), Arg.Any<CancellationToken>())
             .Returns(new EntitySnapshot(EntityKey.User(42), parsed.Event!.Stamp, parsed.Event.State, ETag: "\"1\""));
-        using var projector = new Projector(snapshots, views, seed.Time);
+        var projector = new Projector(snapshots, views, seed.Time);
 
         var outcome = await projector.ApplyAsync(parsed, default);
 
         Assert.Equal(OutcomeKind.Ignored, outcome.Kind);
         Assert.StartsWith("Duplicate", outcome.Reason, StringComparison.Ordinal);
         await snapshots.DidNotReceiveWithAnyArgs().TryWriteSnapshotAsync(default!, default, default);
-        await views.DidNotReceiveWithAnyArgs().SaveUserAsync(default!, default);
+        await views.Received(1).SaveUserAsync(Arg.Is<UserView>(u => u.Pk == 42), Arg.Any<CancellationToken>()); // a failure may have interrupted the first delivery
         await views.DidNotReceiveWithAnyArgs().SaveCodeAsync(default!, default);
         await views.DidNotReceiveWithAnyArgs().DeleteCodeAsync(default, default);
     }
@@ -149,7 +147,7 @@ public sealed class ProjectorTests : IDisposable
         var snapshots = Substitute.For<ISnapshotStore>();
         var views = Substitute.For<IViewStore>();
         snapshots.TryWriteSnapshotAsync(default!, default, default).ReturnsForAnyArgs(false);
-        using var projector = new Projector(snapshots, views, h.Time);
+        var projector = new Projector(snapshots, views, h.Time);
 
         await Assert.ThrowsAsync<SnapshotConflictException>(() => projector.ApplyAsync(h.Parser.Parse(BinaryData.FromString(User(42, V))), default));
         await snapshots.ReceivedWithAnyArgs(5).TryWriteSnapshotAsync(default!, default, default);
@@ -168,7 +166,7 @@ public sealed class ProjectorTests : IDisposable
         views.GetUserAsync(42, Arg.Any<CancellationToken>()).Returns(Sample.User(42));
         var renames = 0;
         views.GetProviderAsync(7, Arg.Any<CancellationToken>()).Returns(_ => Sample.Provider(7, $"Renamed {++renames}")); // another instance renames it each time
-        using var projector = new Projector(snapshots, views, h.Time, new ProjectionOptions { MaxSnapshotWriteAttempts = 3 });
+        var projector = new Projector(snapshots, views, h.Time, new ProjectionOptions { MaxSnapshotWriteAttempts = 3 });
 
         await Assert.ThrowsAsync<SnapshotConflictException>(() => projector.ApplyAsync(parsed, default));
         await views.ReceivedWithAnyArgs(4).SaveCodeAsync(default!, default); // the first write, then one per check that found a change
