@@ -1,21 +1,17 @@
 namespace AuthCodes.ReadModel;
 
-/// <summary>The embedded <see cref="ICodeReadStore"/>: filters and sorts the listed codes in memory (<see cref="CodeFilter.Matches"/>, <see cref="CodeOrdering"/>).</summary>
+/// <summary>The embedded <see cref="ICodeReadStore"/>: reads pages and counts from the maintained <see cref="EmbeddedCodeIndex"/>.</summary>
 internal sealed class EmbeddedCodeReadStore(EmbeddedState state) : ICodeReadStore
 {
     public Task<int> CountCodesAsync(CodeFilter filter, CancellationToken cancellationToken) =>
-        state.Locked(() => state.Codes.Values.Count(filter.Matches));
+        state.Locked(() => state.Codes.Count(filter));
 
-    public async Task<IReadOnlyList<CodeDocument>> ListCodesAsync(
-        CodeFilter filter, CodeOrdering ordering, int skip, int take, CancellationToken cancellationToken)
-    {
-        var matching = await state.Locked(() => state.Codes.Values.Where(filter.Matches).ToArray());
-        Array.Sort(matching, ordering);
-        return [.. matching.Skip(skip).Take(take)];
-    }
+    public Task<IReadOnlyList<CodeDocument>> ListCodesAsync(
+        CodeFilter filter, CodeOrdering ordering, int skip, int take, CancellationToken cancellationToken) =>
+        state.Locked(() => state.Codes.Page(filter, ordering, skip, take));
 
     public Task<CodeDocument?> GetCodeAsync(long pk, CancellationToken cancellationToken) =>
-        state.Locked(() => state.Codes.GetValueOrDefault(pk));
+        state.Locked(() => state.Codes.Get(pk));
 
     public Task<UserView?> FindUserAsync(SubjectMode mode, string subject, CancellationToken cancellationToken) =>
         state.Locked(() =>

@@ -12,7 +12,7 @@ internal sealed class EmbeddedState(TimeProvider clock)
     private readonly PriorityQueue<EntityKey, DateTimeOffset> expiring = new();
     private long etagCounter;
 
-    public Dictionary<long, CodeDocument> Codes { get; } = [];
+    public EmbeddedCodeIndex Codes { get; } = new();
 
     /// <summary>Codes forgotten with their snapshot: a save that arrives after stays unlisted (Cosmos: the item's own ttl).</summary>
     public HashSet<long> ForgottenCodes { get; } = [];

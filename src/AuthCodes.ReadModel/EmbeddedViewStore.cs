@@ -40,7 +40,7 @@ internal sealed class EmbeddedViewStore(EmbeddedState state) : IViewStore
             if (!state.ForgottenCodes.Contains(code.Pk))
             {
                 // A code forgotten between its snapshot write and this save stays forgotten (Cosmos: the item's own ttl).
-                state.Codes[code.Pk] = stored;
+                state.Codes.Put(stored);
             }
         });
     }

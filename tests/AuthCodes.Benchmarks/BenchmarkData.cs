@@ -3,7 +3,7 @@ using AuthCodes.Testing;
 
 namespace AuthCodes.Benchmarks;
 
-/// <summary>A read model of 10,000 codes: 20 providers, 100 users (100 codes each, two groups each, one nested).</summary>
+/// <summary>A read model of 10,000 codes (or as many as asked): 20 providers, 100 users (two groups each, one nested).</summary>
 internal static class BenchmarkData
 {
     public const int CodeCount = 10_000;
@@ -12,7 +12,7 @@ internal static class BenchmarkData
 
     public static readonly Caller Superuser = new(1, IsSuperuser: true);
 
-    public static async Task<ReadModelStores> CreateStoreAsync()
+    public static async Task<ReadModelStores> CreateStoreAsync(int codeCount = CodeCount)
     {
         var store = EmbeddedReadModelStore.Create();
         var providers = Enumerable.Range(1, ProviderCount).Select(pk => Sample.Provider(pk)).ToArray();
@@ -27,7 +27,7 @@ internal static class BenchmarkData
             await store.Views.SaveUserAsync(user, CancellationToken.None);
         }
 
-        foreach (var code in Codes(providers, users, CodeCount))
+        foreach (var code in Codes(providers, users, codeCount))
         {
             await store.Views.SaveCodeAsync(code, CancellationToken.None);
         }
