@@ -52,6 +52,40 @@ public sealed class ChangeEventIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_keeps_only_the_contracts_envelope_attributes_and_the_entitys_data_fields()
+    {
+        const string json = """
+            {"specversion":"1.0","id":"evt-leaky","source":"https://auth.example.com/","type":"io.goauthentik.user.saved",
+             "subject":"user/42","entityversion":"7","token":"envelope-token","authorization":"Bearer x",
+             "data":{"pk":42,"password":"hunter2","token":"t0k3n","code":"c0de","username":"alice","uuid":"not-a-uuid",
+                     "attributes":{"Code":"nested-code","team":"a"}}}
+            """;
+
+        await Intake().HandleAsync(Body(json), CancellationToken.None);
+
+        var record = Assert.Single(await store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
+        Assert.Equal(
+            """{"specversion":"1.0","id":"evt-leaky","source":"https://auth.example.com/","type":"io.goauthentik.user.saved","subject":"user/42","entityversion":"7","data":{"pk":42,"username":"alice","uuid":"not-a-uuid","attributes":{"team":"a"}}}""",
+            record.Body);
+    }
+
+    [Fact]
+    public async Task A_record_of_an_event_naming_no_entity_keeps_no_data()
+    {
+        const string json = """
+            {"specversion":"1.0","id":"evt-unknown","source":"https://auth.example.com/","type":"io.goauthentik.session.saved",
+             "subject":"session/1","entityversion":"7","data":{"pk":1,"password":"hunter2"}}
+            """;
+
+        await Intake().HandleAsync(Body(json), CancellationToken.None);
+
+        var record = Assert.Single(await store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
+        Assert.Equal(
+            """{"specversion":"1.0","id":"evt-unknown","source":"https://auth.example.com/","type":"io.goauthentik.session.saved","subject":"session/1","entityversion":"7"}""",
+            record.Body);
+    }
+
+    [Fact]
     public async Task Records_an_unparseable_body_under_a_hash_of_it_and_keeps_no_body()
     {
         var outcome = await Intake().HandleAsync(Body("{not json"), CancellationToken.None);
