@@ -23,7 +23,7 @@ public sealed class ChangeEventIntakeTests : IDisposable
     public void Dispose() => projector.Dispose();
 
     private ChangeEventIntake Intake(string? source = Events.Source) =>
-        new(new ChangeEventParser(source), projector, store.RejectedEvents, progress, time, logger);
+        new(new ChangeEventParser(source), projector, store.RejectedEvents, store.Snapshots, progress, time, logger);
 
     private static BinaryData Body(string json) => BinaryData.FromString(json);
 
@@ -143,6 +143,22 @@ public sealed class ChangeEventIntakeTests : IDisposable
         Assert.Equal(OutcomeKind.Applied, outcome?.Kind);
         Assert.Null(await store.RejectedEvents.GetRejectedEventAsync("evt-replay", CancellationToken.None));
         Assert.Equal("alice", (await store.Views.GetUserAsync(42, CancellationToken.None))?.Username);
+    }
+
+    [Fact]
+    public async Task Replaying_a_provider_event_keeps_the_stored_client_secret()
+    {
+        await Intake().HandleAsync(Body(Events.Provider(7, Events.V)), CancellationToken.None);
+        var foreign = Events.Provider(7, Events.V + 1, name: "Renamed", id: "evt-provider").Replace(Events.Source, "https://auth.internal/", StringComparison.Ordinal);
+        await Intake().HandleAsync(Body(foreign), CancellationToken.None);
+
+        var outcome = await Intake(source: "https://auth.internal/").ReplayAsync("evt-provider", CancellationToken.None);
+
+        Assert.Equal(OutcomeKind.Applied, outcome?.Kind);
+        var stored = (await store.Snapshots.GetSnapshotAsync(EntityKey.Provider(7), CancellationToken.None))?.State as ProviderState;
+        Assert.Equal("Renamed", stored?.Name);
+        Assert.Equal("s3cr3t-provider7", stored?.ClientSecret);
+        Assert.Equal("s3cr3t-provider7", (await store.Codes.GetClientSecretsAsync([7], CancellationToken.None)).GetValueOrDefault(7));
     }
 
     [Fact]
