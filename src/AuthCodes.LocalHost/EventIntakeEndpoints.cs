@@ -24,7 +24,8 @@ internal static partial class EventIntakeEndpoints
     {
         endpoints.MapPost(Route, PostAsync).AddEndpointFilter(RequireIntakeAccess);
         var administration = endpoints.MapGroup(LocalHostExtensions.RoutePrefix).AddEndpointFilter(RequireIntakeAccess);
-        administration.MapGet(EventAdministration.RejectedRoute, (EventAdministration handler, CancellationToken ct) => handler.ListRejectedAsync(ct));
+        administration.MapGet(EventAdministration.RejectedRoute, (HttpRequest request, EventAdministration handler, CancellationToken ct) =>
+            handler.ListRejectedAsync(request.Query, ct));
         administration.MapPost(EventAdministration.ReplayRoute, (string id, EventAdministration handler, CancellationToken ct) =>
             handler.ReplayAsync(id, ct));
         return endpoints;

@@ -21,11 +21,16 @@ public sealed partial class ChangeEventIntake(
 {
     public const string MeterName = "AuthCodes.Projection";
 
+    public static readonly TimeSpan DefaultRejectedEventRetention = TimeSpan.FromDays(14);
+
     private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
         "authcodes.projection.lag", "s", "Time from an event's 'time' to its application.");
     private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>(
         "authcodes.projection.events", "{event}", "Events by outcome (applied, ignored, rejected).");
+
+    /// <summary>How long a rejected-event record is kept: it expires this long after the rejection.</summary>
+    public TimeSpan RejectedEventRetention { get; init; } = DefaultRejectedEventRetention;
 
     /// <summary>One event: a Service Bus message body, or an <c>application/cloudevents+json</c> request.</summary>
     public async Task<ProjectionOutcome> HandleAsync(BinaryData body, CancellationToken cancellationToken) =>
@@ -83,7 +88,7 @@ public sealed partial class ChangeEventIntake(
         if (outcome.Rejection is { } rejection)
         {
             await rejectedEvents.RecordRejectedEventAsync(
-                new RejectedEvent(RecordIdOf(rejection, body), rejection.Id, rejection.Type, rejection.Subject, rejection.Reason, now, rejection.SanitizedBody),
+                new RejectedEvent(RecordIdOf(rejection, body), rejection.Id, rejection.Type, rejection.Subject, rejection.Reason, now, rejection.SanitizedBody, now + RejectedEventRetention),
                 cancellationToken);
         }
 

@@ -63,6 +63,29 @@ public sealed class EventIntakeTests
     }
 
     [Fact]
+    public async Task Pages_the_rejected_events()
+    {
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+        foreach (var id in new[] { "evt-a", "evt-b", "evt-c" })
+        {
+            await PostAsync(factory, UserEvent.Replace("\"username\":\"alice\",", "", StringComparison.Ordinal).Replace("evt-1", id, StringComparison.Ordinal));
+        }
+
+        using var client = factory.CreateClient();
+        async Task<string?[]> PageAsync(int page) =>
+            [.. JsonDocument.Parse(await client.GetStringAsync(Events + $"/rejected?page={page}&page_size=2")).RootElement.EnumerateArray()
+                .Select(r => r.GetProperty("record_id").GetString())];
+        var first = await PageAsync(1);
+        var second = await PageAsync(2);
+        var invalid = await client.GetAsync(Events + "/rejected?page_size=1001");
+
+        Assert.Equal(2, first.Length);
+        Assert.Equal(["evt-a", "evt-b", "evt-c"], first.Concat(second).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal(Q("{'detail':'page must be a positive integer and page_size an integer from 1 to 1000.'}"), await invalid.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Refuses_other_media_types_with_415()
     {
         using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());

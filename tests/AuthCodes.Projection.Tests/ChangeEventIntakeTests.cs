@@ -46,6 +46,7 @@ public sealed class ChangeEventIntakeTests : IDisposable
         Assert.Equal("authorization_code/9001", record.Subject);
         Assert.Equal(outcome.Reason, record.Reason);
         Assert.Equal(Sample.Now, record.RejectedAt);
+        Assert.Equal(Sample.Now.AddDays(14), record.ExpiresAt);
         Assert.DoesNotContain("the-authorization-code", record.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("the-nonce", record.Body, StringComparison.Ordinal);
         Assert.All(logger.Collector.GetSnapshot(), line => Assert.DoesNotContain("the-", line.Message, StringComparison.Ordinal));
