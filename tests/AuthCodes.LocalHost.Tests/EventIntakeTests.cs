@@ -86,6 +86,29 @@ public sealed class EventIntakeTests
     }
 
     [Fact]
+    public async Task Refuses_a_body_over_4_MB_with_413_in_the_intakes_shape()
+    {
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+
+        var response = await PostAsync(factory, "[" + new string(' ', 4 * 1024 * 1024) + "]", CloudEventContentTypes.Batch);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(Q("{'detail':'The body may be at most 4 MB; send the events in smaller batches.'}"), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Refuses_a_batch_of_more_than_1000_events_with_400()
+    {
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+
+        var response = await PostAsync(factory, "[" + string.Join(',', Enumerable.Repeat("{}", 1001)) + "]", CloudEventContentTypes.Batch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(Q("{'detail':'A batch may hold at most 1000 events; send it in parts.'}"), await response.Content.ReadAsStringAsync());
+        Assert.Empty(await factory.Store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Refuses_other_media_types_with_415()
     {
         using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
