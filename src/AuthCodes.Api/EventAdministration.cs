@@ -17,9 +17,20 @@ public sealed class EventAdministration(ChangeEventIntake intake, IRejectedEvent
     public const string ReplayRoute = "events/rejected/{id}/replay";
     public const int MaxListed = 1000;
 
-    public async Task<ApiResponse> ListRejectedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of rejected events, newest first: <c>page</c> (from 1) and <c>page_size</c> (1 to
+    /// <see cref="MaxListed"/>, the default); a page shorter than its size is the last.
+    /// </summary>
+    public async Task<ApiResponse> ListRejectedAsync(IQueryCollection query, CancellationToken cancellationToken)
     {
-        var rejected = await store.ListRejectedEventsAsync(MaxListed, cancellationToken);
+        if (PositiveQueryInt(query, "page", 1, int.MaxValue / MaxListed) is not { } page
+            || PositiveQueryInt(query, "page_size", MaxListed, MaxListed) is not { } pageSize)
+        {
+            return ApiResponse.Detail(
+                StatusCodes.Status400BadRequest, $"page must be a positive integer and page_size an integer from 1 to {MaxListed}.");
+        }
+
+        var rejected = await store.ListRejectedEventsAsync((page - 1) * pageSize, pageSize, cancellationToken);
         return ApiResponse.Json(StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartArray();
@@ -39,6 +50,12 @@ public sealed class EventAdministration(ChangeEventIntake intake, IRejectedEvent
             writer.WriteEndArray();
         });
     }
+
+    /// <summary>The parameter's value, <paramref name="fallback"/> when absent; null when it is not an integer from 1 to <paramref name="max"/>.</summary>
+    private static int? PositiveQueryInt(IQueryCollection query, string name, int fallback, int max) =>
+        query[name].ToString() is not { Length: > 0 } text ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 && value <= max ? value
+        : null;
 
     public async Task<ApiResponse> ReplayAsync(string recordId, CancellationToken cancellationToken) =>
         await intake.ReplayAsync(recordId, cancellationToken) is { } outcome

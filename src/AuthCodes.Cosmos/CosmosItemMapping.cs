@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using AuthCodes.ReadModel;
 
 namespace AuthCodes.Cosmos;
@@ -77,7 +79,7 @@ internal sealed class CosmosItemMapping(CosmosStoreOptions options, TimeProvider
         Subjects = Enum.GetValues<SubjectMode>().Where(m => m != SubjectMode.UserId).ToDictionary(SubjectField, user.SubjectOf),
     };
 
-    public static RejectedItem ToItem(RejectedEvent rejected) => new()
+    public RejectedItem ToItem(RejectedEvent rejected) => new()
     {
         Id = RejectedId(rejected.RecordId),
         RecordId = rejected.RecordId,
@@ -88,10 +90,12 @@ internal sealed class CosmosItemMapping(CosmosStoreOptions options, TimeProvider
         RejectedAt = rejected.RejectedAt,
         RejectedAtMicros = (rejected.RejectedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10,
         Body = rejected.Body,
+        ExpiresAt = rejected.ExpiresAt,
+        Ttl = TtlUntil(rejected.ExpiresAt),
     };
 
     public static RejectedEvent ToRejected(RejectedItem item) =>
-        new(item.RecordId, item.EventId, item.Type, item.Subject, item.Reason, item.RejectedAt, item.Body);
+        new(item.RecordId, item.EventId, item.Type, item.Subject, item.Reason, item.RejectedAt, item.Body, item.ExpiresAt);
 
     /// <summary>Item <c>ttl</c> in seconds until <paramref name="until"/>: at least 1 (0 is invalid and would mean "never" to nobody); null keeps the item.</summary>
     private int? TtlUntil(DateTimeOffset? until) =>
@@ -102,8 +106,17 @@ internal sealed class CosmosItemMapping(CosmosStoreOptions options, TimeProvider
 
     public static string Id(long pk) => pk.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Cosmos ids may not contain '/', '\', '?' or '#': record ids are stored escaped (the original is kept in <c>recordId</c>).</summary>
-    internal static string RejectedId(string recordId) => Uri.EscapeDataString(recordId);
+    /// <summary>
+    /// Cosmos ids may not contain '/', '\', '?' or '#': record ids are stored escaped (the original is
+    /// kept in <c>recordId</c>); one longer than Cosmos's 255 characters once escaped is stored as its
+    /// SHA-256, since a write Cosmos refuses would read as transient and the message would be redelivered.
+    /// </summary>
+    internal static string RejectedId(string recordId) =>
+        Uri.EscapeDataString(recordId) is { Length: <= MaxIdLength } escaped
+            ? escaped
+            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recordId)));
+
+    private const int MaxIdLength = 255;
 
     /// <summary>A code snapshot gets a partition of its own (point writes on the hot path); other kinds share one per kind.</summary>
     internal static string PartitionOf(EntityKey key) =>

@@ -157,4 +157,8 @@ internal sealed class RejectedItem
     public long RejectedAtMicros { get; init; }
 
     public string? Body { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public int? Ttl { get; init; }
 }

@@ -24,6 +24,6 @@ public static class CosmosReadModelStore
             new CosmosCodeReadStore(calls, new CosmosCodeListing(calls, boundaries), views),
             new CosmosSnapshotStore(calls, mapping),
             views,
-            new CosmosRejectedEventStore(calls));
+            new CosmosRejectedEventStore(calls, mapping));
     }
 }

@@ -15,7 +15,7 @@ public sealed class RejectedEvents(EventAdministration administration)
     public async Task<IActionResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = EventAdministration.RejectedRoute)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        await administration.ListRejectedAsync(cancellationToken);
+        await administration.ListRejectedAsync(request.Query, cancellationToken);
 
     [Function("ReplayRejectedEvent")]
     public async Task<IActionResult> ReplayAsync(

@@ -14,17 +14,23 @@ public sealed partial class ChangeEventIntake(
     ChangeEventParser parser,
     Projector projector,
     IRejectedEventStore rejectedEvents,
+    ISnapshotStore snapshots,
     ProjectionProgress progress,
     TimeProvider time,
     ILogger<ChangeEventIntake> logger)
 {
     public const string MeterName = "AuthCodes.Projection";
 
+    public static readonly TimeSpan DefaultRejectedEventRetention = TimeSpan.FromDays(14);
+
     private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
         "authcodes.projection.lag", "s", "Time from an event's 'time' to its application.");
     private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>(
         "authcodes.projection.events", "{event}", "Events by outcome (applied, ignored, rejected).");
+
+    /// <summary>How long a rejected-event record is kept: it expires this long after the rejection.</summary>
+    public TimeSpan RejectedEventRetention { get; init; } = DefaultRejectedEventRetention;
 
     /// <summary>One event: a Service Bus message body, or an <c>application/cloudevents+json</c> request.</summary>
     public async Task<ProjectionOutcome> HandleAsync(BinaryData body, CancellationToken cancellationToken) =>
@@ -44,8 +50,8 @@ public sealed partial class ChangeEventIntake(
 
     /// <summary>
     /// Applies a recorded rejection again (after a publisher or configuration fix). The record is
-    /// forgotten unless the event is rejected again; null when there is no such record. A replayed
-    /// provider event has lost its <c>client_secret</c> (never stored), so the next provider event restores it.
+    /// forgotten unless the event is rejected again; null when there is no such record. A record
+    /// holds no <c>client_secret</c>: a replayed provider event keeps the one the read model has.
     /// </summary>
     public async Task<ProjectionOutcome?> ReplayAsync(string recordId, CancellationToken cancellationToken)
     {
@@ -59,14 +65,21 @@ public sealed partial class ChangeEventIntake(
             return ProjectionOutcome.Rejected(new EventRejection(record.EventId, record.Type, record.Subject, record.Reason, null));
         }
 
-        var outcome = await HandleAsync(BinaryData.FromString(record.Body), cancellationToken);
-        if (outcome.Kind != OutcomeKind.Rejected || RecordIdOf(outcome.Rejection!, BinaryData.FromString(record.Body)) != recordId)
+        var body = BinaryData.FromString(record.Body);
+        var outcome = await HandleAsync(await WithStoredClientSecretAsync(parser.Parse(body), cancellationToken), body, cancellationToken);
+        if (outcome.Kind != OutcomeKind.Rejected || RecordIdOf(outcome.Rejection!, body) != recordId)
         {
             await rejectedEvents.DeleteRejectedEventAsync(recordId, cancellationToken);
         }
 
         return outcome;
     }
+
+    private async Task<ParsedEvent> WithStoredClientSecretAsync(ParsedEvent parsed, CancellationToken cancellationToken) =>
+        parsed.Event is { State: ProviderState replayed } replay
+        && await snapshots.GetSnapshotAsync(replay.Key, cancellationToken) is { IsLive: true, State: ProviderState stored }
+            ? ParsedEvent.Valid(replay with { State = replayed with { ClientSecret = stored.ClientSecret } })
+            : parsed;
 
     private async Task<ProjectionOutcome> HandleAsync(ParsedEvent parsed, BinaryData body, CancellationToken cancellationToken)
     {
@@ -75,7 +88,7 @@ public sealed partial class ChangeEventIntake(
         if (outcome.Rejection is { } rejection)
         {
             await rejectedEvents.RecordRejectedEventAsync(
-                new RejectedEvent(RecordIdOf(rejection, body), rejection.Id, rejection.Type, rejection.Subject, rejection.Reason, now, rejection.SanitizedBody),
+                new RejectedEvent(RecordIdOf(rejection, body), rejection.Id, rejection.Type, rejection.Subject, rejection.Reason, now, rejection.SanitizedBody, now + RejectedEventRetention),
                 cancellationToken);
         }
 

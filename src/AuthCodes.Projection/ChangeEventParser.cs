@@ -236,16 +236,52 @@ public sealed partial class ChangeEventParser
             ? text
             : throw new ContractViolation($"{name} is required and must be a non-empty string.");
 
+    /// <summary>The envelope attributes of the contract: all a rejection record keeps of the envelope.</summary>
+    private static readonly string[] EnvelopeAttributes =
+        ["specversion", "id", "source", "type", "subject", ChangeEventEnvelope.EntityVersionAttribute, "time", "datacontenttype", "dataschema", "data"];
+
     /// <summary>
-    /// The event JSON as a rejection record keeps it: every property named like a secret removed at
-    /// any depth, whatever its spelling (<c>Code</c>, <c>clientSecret</c>, <c>SESSION-ID</c>), since a
-    /// rejected event is exactly the one whose publisher may not have followed the contract.
+    /// The event JSON as a rejection record keeps it: only the contract's envelope attributes and,
+    /// in <c>data</c>, the contract's fields of the entity its <c>type</c> names (no <c>data</c> when
+    /// the type names none), then every property named like a secret removed at any depth, whatever
+    /// its spelling (<c>Code</c>, <c>clientSecret</c>, <c>SESSION-ID</c>): a rejected event is exactly
+    /// the one whose publisher may not have followed the contract.
     /// </summary>
     private static string Sanitized(JsonObject root)
     {
-        var copy = (JsonObject)root.DeepClone();
-        RemoveSecrets(copy);
-        return copy.ToJsonString();
+        var kept = new JsonObject();
+        foreach (var name in EnvelopeAttributes.Where(root.ContainsKey))
+        {
+            kept[name] = root[name]?.DeepClone();
+        }
+
+        if (kept["data"] is JsonObject data && EntityKindOf(EnvelopeText(root, "type")) is { } kind)
+        {
+            var fields = EntityDataReader.ContractFields(kind);
+            foreach (var name in data.Select(p => p.Key).Where(name => !fields.Contains(name)).ToList())
+            {
+                data.Remove(name);
+            }
+        }
+        else
+        {
+            kept.Remove("data");
+        }
+
+        RemoveSecrets(kept);
+        return kept.ToJsonString();
+    }
+
+    private static EntityKind? EntityKindOf(string? type)
+    {
+        if (type is null || !type.StartsWith(ChangeEventType.Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = type[ChangeEventType.Prefix.Length..];
+        var dot = rest.LastIndexOf('.');
+        return dot >= 0 && EntityNames.TryParse(rest[..dot], out var kind) ? kind : null;
     }
 
     private static void RemoveSecrets(JsonNode? node)

@@ -20,6 +20,29 @@ internal static class EntityDataReader
         _ => EntityKey.Of(kind, RequiredInt64(data, "pk")),
     };
 
+    /// <summary>The contract's <c>data</c> fields of an entity (<c>docs/events.md</c>), secrets excluded: what a rejection record keeps.</summary>
+    public static IReadOnlySet<string> ContractFields(EntityKind kind) => kind switch
+    {
+        EntityKind.AuthorizationCode => CodeFields,
+        EntityKind.User => UserFields,
+        EntityKind.Group => GroupFields,
+        EntityKind.Provider => ProviderFields,
+        EntityKind.Application => ApplicationFields,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static readonly HashSet<string> CodeFields = ["pk", "provider", "user", "expires", "expiring", "scope"];
+    private static readonly HashSet<string> UserFields =
+        ["pk", "username", "name", "is_active", "last_login", "groups", "email", "avatar", "attributes", "uid", "path", "type", "uuid"];
+    private static readonly HashSet<string> GroupFields = ["pk", "name", "is_superuser", "parent", "attributes"];
+    private static readonly HashSet<string> ProviderFields =
+    [
+        "pk", "name", "authentication_flow", "authorization_flow", "property_mappings", "client_type", "client_id",
+        "access_code_validity", "access_token_validity", "refresh_token_validity", "include_claims_in_id_token",
+        "signing_key", "redirect_uris", "sub_mode", "issuer_mode", "jwks_sources",
+    ];
+    private static readonly HashSet<string> ApplicationFields = ["pk", "slug", "name", "provider", "backchannel_providers"];
+
     public static EntityState Read(EntityKind kind, JsonObject data) => kind switch
     {
         EntityKind.AuthorizationCode => ReadCode(data),

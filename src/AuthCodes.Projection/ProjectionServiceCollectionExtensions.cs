@@ -1,6 +1,7 @@
 using AuthCodes.ReadModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AuthCodes.Projection;
@@ -12,6 +13,9 @@ public sealed class EventsOptions
 
     /// <summary>The one CloudEvents <c>source</c> accepted (the publishing authentik install); empty accepts any.</summary>
     public string? Source { get; set; }
+
+    /// <summary>How long a rejected-event record is kept (Cosmos item <c>ttl</c>; the embedded store forgets it then).</summary>
+    public TimeSpan RejectedEventRetention { get; set; } = ChangeEventIntake.DefaultRejectedEventRetention;
 }
 
 public static class ProjectionServiceCollectionExtensions
@@ -21,6 +25,7 @@ public static class ProjectionServiceCollectionExtensions
     {
         services.AddOptions<EventsOptions>()
             .BindConfiguration(EventsOptions.SectionName)
+            .Validate(options => options.RejectedEventRetention > TimeSpan.Zero, "Events:RejectedEventRetention must be positive.")
             .ValidateOnStart();
         services.AddCodeRetention();
         services.TryAddSingleton(TimeProvider.System);
@@ -31,7 +36,17 @@ public static class ProjectionServiceCollectionExtensions
             sp.GetRequiredService<AuthCodes.ReadModel.IViewStore>(),
             sp.GetRequiredService<TimeProvider>(),
             new ProjectionOptions { CodeGracePeriod = sp.GetRequiredService<IOptions<CodeRetentionOptions>>().Value.CodeGracePeriod }));
-        services.TryAddSingleton<ChangeEventIntake>();
+        services.TryAddSingleton(sp => new ChangeEventIntake(
+            sp.GetRequiredService<ChangeEventParser>(),
+            sp.GetRequiredService<Projector>(),
+            sp.GetRequiredService<IRejectedEventStore>(),
+            sp.GetRequiredService<ISnapshotStore>(),
+            sp.GetRequiredService<ProjectionProgress>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ChangeEventIntake>>())
+        {
+            RejectedEventRetention = sp.GetRequiredService<IOptions<EventsOptions>>().Value.RejectedEventRetention,
+        });
         return services;
     }
 

@@ -12,8 +12,9 @@ public static class EmbeddedReadModelStore
     /// <summary>A new, empty store; <paramref name="time"/> decides expiry (tests pass the projector's).</summary>
     public static ReadModelStores Create(TimeProvider? time = null)
     {
-        var state = new EmbeddedState(time ?? TimeProvider.System);
+        time ??= TimeProvider.System;
+        var state = new EmbeddedState(time);
         return new ReadModelStores(
-            new EmbeddedCodeReadStore(state), new EmbeddedSnapshotStore(state), new EmbeddedViewStore(state), new EmbeddedRejectedEventStore(state));
+            new EmbeddedCodeReadStore(state), new EmbeddedSnapshotStore(state), new EmbeddedViewStore(state), new EmbeddedRejectedEventStore(state, time));
     }
 }

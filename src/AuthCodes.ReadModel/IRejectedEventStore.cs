@@ -11,7 +11,11 @@ public interface IRejectedEventStore
     Task RecordRejectedEventAsync(RejectedEvent rejected, CancellationToken cancellationToken);
 
     /// <summary>The most recently rejected events first, at most <paramref name="max"/>.</summary>
-    Task<IReadOnlyList<RejectedEvent>> ListRejectedEventsAsync(int max, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RejectedEvent>> ListRejectedEventsAsync(int max, CancellationToken cancellationToken) =>
+        ListRejectedEventsAsync(0, max, cancellationToken);
+
+    /// <summary>The most recently rejected events first, skipping <paramref name="skip"/>, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<RejectedEvent>> ListRejectedEventsAsync(int skip, int max, CancellationToken cancellationToken);
 
     Task<RejectedEvent?> GetRejectedEventAsync(string recordId, CancellationToken cancellationToken);
 
@@ -21,7 +25,9 @@ public interface IRejectedEventStore
 
 /// <summary>
 /// An event the projector refused, as operators see it: never a secret (the body is the event JSON
-/// with secret fields removed, or null when it was not JSON).
+/// with secret fields removed, or null when it was not JSON). A store forgets it at
+/// <paramref name="ExpiresAt"/> (null: never).
 /// </summary>
 public sealed record RejectedEvent(
-    string RecordId, string? EventId, string? Type, string? Subject, string Reason, DateTimeOffset RejectedAt, string? Body);
+    string RecordId, string? EventId, string? Type, string? Subject, string Reason, DateTimeOffset RejectedAt, string? Body,
+    DateTimeOffset? ExpiresAt = null);

@@ -125,7 +125,7 @@ internal static class FollowFreshness
             var store = EmbeddedReadModelStore.Create(TimeProvider.System);
             var projector = new Projector(store.Snapshots, store.Views, TimeProvider.System);
             intake = new IntakeSink(new ChangeEventIntake(
-                new ChangeEventParser("https://auth.example.com/"), projector, store.RejectedEvents, new ProjectionProgress(), TimeProvider.System, NullLogger<ChangeEventIntake>.Instance));
+                new ChangeEventParser("https://auth.example.com/"), projector, store.RejectedEvents, store.Snapshots, new ProjectionProgress(), TimeProvider.System, NullLogger<ChangeEventIntake>.Instance));
         }
 
         public void Dispose() => progressed.Dispose();

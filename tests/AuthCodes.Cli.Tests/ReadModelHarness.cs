@@ -16,7 +16,7 @@ internal sealed class ReadModelHarness
     {
         Store = EmbeddedReadModelStore.Create(time);
         projector = new Projector(Store.Snapshots, Store.Views, time);
-        intake = new ChangeEventIntake(new ChangeEventParser(source), projector, Store.RejectedEvents, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
+        intake = new ChangeEventIntake(new ChangeEventParser(source), projector, Store.RejectedEvents, Store.Snapshots, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
     }
 
     public ReadModelStores Store { get; }

@@ -1,6 +1,7 @@
 using System.Net;
 using AuthCodes.Projection;
 using AuthCodes.ReadModel;
+using AuthCodes.Testing;
 using Azure.Identity;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
@@ -166,6 +167,29 @@ public sealed class CosmosSubstitutedTests
     [InlineData("evt-1", "evt-1")]
     public void Rejected_record_ids_are_escaped_into_valid_cosmos_ids(string recordId, string id) =>
         Assert.Equal(id, CosmosItemMapping.RejectedId(recordId));
+
+    [Fact]
+    public void A_record_id_longer_than_a_cosmos_id_once_escaped_is_stored_as_its_hash()
+    {
+        var id = CosmosItemMapping.RejectedId(new string('/', 86));
+
+        Assert.Equal("sha256-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(new string('/', 86)))), id);
+        Assert.Equal(new string('/', 85).Replace("/", "%2F", StringComparison.Ordinal), CosmosItemMapping.RejectedId(new string('/', 85)));
+    }
+
+    [Fact]
+    public void A_rejected_event_item_expires_by_ttl_at_the_records_expiry()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
+        var mapping = new CosmosItemMapping(new CosmosStoreOptions(), time);
+        var rejected = new RejectedEvent("evt-1", "evt-1", null, null, "Invalid.", Sample.Now, null, Sample.Now.AddDays(14));
+
+        var item = mapping.ToItem(rejected);
+
+        Assert.Equal(14 * 24 * 3600, item.Ttl);
+        Assert.Equal(rejected, CosmosItemMapping.ToRejected(item));
+        Assert.Null(mapping.ToItem(rejected with { ExpiresAt = null }).Ttl);
+    }
 
     private static Container ContainerWith(ContainerProperties properties)
     {

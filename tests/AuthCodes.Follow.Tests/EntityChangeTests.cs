@@ -52,7 +52,7 @@ public sealed class EntityChangeTests(PostgresCluster cluster) : IAsyncLifetime
 
     private async Task<CodeDocument> ListedCodeAsync()
     {
-        using var readModel = new ReadModelHarness(new FakeTimeProvider(TestEvents.Now), RunningFollower.Source);
+        var readModel = new ReadModelHarness(new FakeTimeProvider(TestEvents.Now), RunningFollower.Source);
         Assert.All(await readModel.ApplyAsync(sink.Taken.Select(e => e.Json)), o => Assert.NotEqual(OutcomeKind.Rejected, o.Kind));
         return Assert.Single(await readModel.CodesAsync());
     }
@@ -143,7 +143,7 @@ public sealed class EntityChangeTests(PostgresCluster cluster) : IAsyncLifetime
             DELETE FROM authentik_core_user_ak_groups WHERE user_id = 1;
             DELETE FROM authentik_core_user WHERE id = 1
             """, "user/1"))["type"]!, StringComparison.Ordinal);
-        using var readModel = new ReadModelHarness(new FakeTimeProvider(TestEvents.Now), RunningFollower.Source);
+        var readModel = new ReadModelHarness(new FakeTimeProvider(TestEvents.Now), RunningFollower.Source);
         await readModel.ApplyAsync(sink.Taken.Select(e => e.Json));
         Assert.Empty(await readModel.CodesAsync());
     }

@@ -44,7 +44,7 @@ public sealed class ProjectionMetricsForwarderTests
         var time = new FakeTimeProvider(Sample.Now);
         var store = EmbeddedReadModelStore.Create(time);
         var projector = new Projector(store.Snapshots, store.Views, time);
-        var intake = new ChangeEventIntake(new ChangeEventParser(null), projector, store.RejectedEvents, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
+        var intake = new ChangeEventIntake(new ChangeEventParser(null), projector, store.RejectedEvents, store.Snapshots, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
 
         await intake.HandleAsync(BinaryData.FromString(ChangeEvents.User(42, "alice").ToJsonString()), CancellationToken.None);
         await intake.HandleAsync(BinaryData.FromString("{not json"), CancellationToken.None);

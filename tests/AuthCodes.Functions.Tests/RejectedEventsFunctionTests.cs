@@ -40,4 +40,21 @@ public sealed class RejectedEventsFunctionTests : IDisposable
         Assert.Equal(404, missingStatus);
         Assert.Equal("""{"detail":"Not found."}""", missingBody);
     }
+
+    [Fact]
+    public async Task Operators_page_the_rejected_events()
+    {
+        await harness.DeliverAsync(ProjectorHarness.Message("""{"specversion":"1.0","id":"evt-1"}""", messageId: "evt-1"));
+        await harness.DeliverAsync(ProjectorHarness.Message("""{"specversion":"1.0","id":"evt-2"}""", messageId: "evt-2"));
+        var functions = new RejectedEvents(harness.Administration);
+        var request = new DefaultHttpContext().Request;
+        request.QueryString = new QueryString("?page=2&page_size=1");
+
+        var (status, body) = await RunAsync(() => functions.ListAsync(request, CancellationToken.None));
+
+        Assert.Equal(200, status);
+        Assert.Single(JsonDocument.Parse(body).RootElement.EnumerateArray());
+        request.QueryString = new QueryString("?page=0");
+        Assert.Equal(400, (await RunAsync(() => functions.ListAsync(request, CancellationToken.None))).Status);
+    }
 }

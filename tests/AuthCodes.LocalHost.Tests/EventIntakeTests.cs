@@ -63,6 +63,52 @@ public sealed class EventIntakeTests
     }
 
     [Fact]
+    public async Task Pages_the_rejected_events()
+    {
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+        foreach (var id in new[] { "evt-a", "evt-b", "evt-c" })
+        {
+            await PostAsync(factory, UserEvent.Replace("\"username\":\"alice\",", "", StringComparison.Ordinal).Replace("evt-1", id, StringComparison.Ordinal));
+        }
+
+        using var client = factory.CreateClient();
+        async Task<string?[]> PageAsync(int page) =>
+            [.. JsonDocument.Parse(await client.GetStringAsync(Events + $"/rejected?page={page}&page_size=2")).RootElement.EnumerateArray()
+                .Select(r => r.GetProperty("record_id").GetString())];
+        var first = await PageAsync(1);
+        var second = await PageAsync(2);
+        var invalid = await client.GetAsync(Events + "/rejected?page_size=1001");
+
+        Assert.Equal(2, first.Length);
+        Assert.Equal(["evt-a", "evt-b", "evt-c"], first.Concat(second).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal(Q("{'detail':'page must be a positive integer and page_size an integer from 1 to 1000.'}"), await invalid.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Refuses_a_body_over_4_MB_with_413_in_the_intakes_shape()
+    {
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+
+        var response = await PostAsync(factory, "[" + new string(' ', 4 * 1024 * 1024) + "]", CloudEventContentTypes.Batch);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(Q("{'detail':'The body may be at most 4 MB; send the events in smaller batches.'}"), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Refuses_a_batch_of_more_than_1000_events_with_400()
+    {
+        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+
+        var response = await PostAsync(factory, "[" + string.Join(',', Enumerable.Repeat("{}", 1001)) + "]", CloudEventContentTypes.Batch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(Q("{'detail':'A batch may hold at most 1000 events; send it in parts.'}"), await response.Content.ReadAsStringAsync());
+        Assert.Empty(await factory.Store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Refuses_other_media_types_with_415()
     {
         using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());

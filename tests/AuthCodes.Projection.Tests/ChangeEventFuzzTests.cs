@@ -45,7 +45,7 @@ public sealed class ChangeEventFuzzTests(ITestOutputHelper output)
         var store = EmbeddedReadModelStore.Create(time);
         var logger = new FakeLogger<ChangeEventIntake>();
         var projector = new Projector(store.Snapshots, store.Views, time);
-        var intake = new ChangeEventIntake(new ChangeEventParser(Events.Source), projector, store.RejectedEvents, new ProjectionProgress(), time, logger);
+        var intake = new ChangeEventIntake(new ChangeEventParser(Events.Source), projector, store.RejectedEvents, store.Snapshots, new ProjectionProgress(), time, logger);
         foreach (var body in bodies)
         {
             var outcome = await intake.HandleAsync(BinaryData.FromString(body), CancellationToken.None);

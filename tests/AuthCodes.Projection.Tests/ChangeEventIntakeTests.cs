@@ -21,7 +21,7 @@ public sealed class ChangeEventIntakeTests
     }
 
     private ChangeEventIntake Intake(string? source = Events.Source) =>
-        new(new ChangeEventParser(source), projector, store.RejectedEvents, progress, time, logger);
+        new(new ChangeEventParser(source), projector, store.RejectedEvents, store.Snapshots, progress, time, logger);
 
     private static BinaryData Body(string json) => BinaryData.FromString(json);
 
@@ -44,9 +44,44 @@ public sealed class ChangeEventIntakeTests
         Assert.Equal("authorization_code/9001", record.Subject);
         Assert.Equal(outcome.Reason, record.Reason);
         Assert.Equal(Sample.Now, record.RejectedAt);
+        Assert.Equal(Sample.Now.AddDays(14), record.ExpiresAt);
         Assert.DoesNotContain("the-authorization-code", record.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("the-nonce", record.Body, StringComparison.Ordinal);
         Assert.All(logger.Collector.GetSnapshot(), line => Assert.DoesNotContain("the-", line.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_record_keeps_only_the_contracts_envelope_attributes_and_the_entitys_data_fields()
+    {
+        const string json = """
+            {"specversion":"1.0","id":"evt-leaky","source":"https://auth.example.com/","type":"io.goauthentik.user.saved",
+             "subject":"user/42","entityversion":"7","token":"envelope-token","authorization":"Bearer x",
+             "data":{"pk":42,"password":"hunter2","token":"t0k3n","code":"c0de","username":"alice","uuid":"not-a-uuid",
+                     "attributes":{"Code":"nested-code","team":"a"}}}
+            """;
+
+        await Intake().HandleAsync(Body(json), CancellationToken.None);
+
+        var record = Assert.Single(await store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
+        Assert.Equal(
+            """{"specversion":"1.0","id":"evt-leaky","source":"https://auth.example.com/","type":"io.goauthentik.user.saved","subject":"user/42","entityversion":"7","data":{"pk":42,"username":"alice","uuid":"not-a-uuid","attributes":{"team":"a"}}}""",
+            record.Body);
+    }
+
+    [Fact]
+    public async Task A_record_of_an_event_naming_no_entity_keeps_no_data()
+    {
+        const string json = """
+            {"specversion":"1.0","id":"evt-unknown","source":"https://auth.example.com/","type":"io.goauthentik.session.saved",
+             "subject":"session/1","entityversion":"7","data":{"pk":1,"password":"hunter2"}}
+            """;
+
+        await Intake().HandleAsync(Body(json), CancellationToken.None);
+
+        var record = Assert.Single(await store.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
+        Assert.Equal(
+            """{"specversion":"1.0","id":"evt-unknown","source":"https://auth.example.com/","type":"io.goauthentik.session.saved","subject":"session/1","entityversion":"7"}""",
+            record.Body);
     }
 
     [Fact]
@@ -107,6 +142,22 @@ public sealed class ChangeEventIntakeTests
         Assert.Equal(OutcomeKind.Applied, outcome?.Kind);
         Assert.Null(await store.RejectedEvents.GetRejectedEventAsync("evt-replay", CancellationToken.None));
         Assert.Equal("alice", (await store.Views.GetUserAsync(42, CancellationToken.None))?.Username);
+    }
+
+    [Fact]
+    public async Task Replaying_a_provider_event_keeps_the_stored_client_secret()
+    {
+        await Intake().HandleAsync(Body(Events.Provider(7, Events.V)), CancellationToken.None);
+        var foreign = Events.Provider(7, Events.V + 1, name: "Renamed", id: "evt-provider").Replace(Events.Source, "https://auth.internal/", StringComparison.Ordinal);
+        await Intake().HandleAsync(Body(foreign), CancellationToken.None);
+
+        var outcome = await Intake(source: "https://auth.internal/").ReplayAsync("evt-provider", CancellationToken.None);
+
+        Assert.Equal(OutcomeKind.Applied, outcome?.Kind);
+        var stored = (await store.Snapshots.GetSnapshotAsync(EntityKey.Provider(7), CancellationToken.None))?.State as ProviderState;
+        Assert.Equal("Renamed", stored?.Name);
+        Assert.Equal("s3cr3t-provider7", stored?.ClientSecret);
+        Assert.Equal("s3cr3t-provider7", (await store.Codes.GetClientSecretsAsync([7], CancellationToken.None)).GetValueOrDefault(7));
     }
 
     [Fact]

@@ -236,7 +236,7 @@ public sealed class ChangeEventParserTests
         var kept = JsonNode.Parse(rejection.SanitizedBody!)!.AsObject();
         Assert.DoesNotContain("secret-", rejection.SanitizedBody, StringComparison.Ordinal);
         Assert.Equal(
-            """{"pk":"not-a-number","provider":1,"user":42,"expires":"2024-09-13T14:15:42.2430000\u002B00:00","expiring":true,"scope":["openid","profile"],"provider_obj":{"pk":1},"access_code_validity":"minutes=1"}""",
+            """{"pk":"not-a-number","provider":1,"user":42,"expires":"2024-09-13T14:15:42.2430000\u002B00:00","expiring":true,"scope":["openid","profile"]}""",
             kept["data"]!.ToJsonString());
         Assert.False(kept.ContainsKey("code"));
     }

@@ -74,7 +74,7 @@ public sealed class ChangeEventFactoryTests
         var time = new FakeTimeProvider(TestEvents.Now);
         var store = EmbeddedReadModelStore.Create(time);
         var projector = new Projector(store.Snapshots, store.Views, time);
-        var intake = new ChangeEventIntake(Parser, projector, store.RejectedEvents, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
+        var intake = new ChangeEventIntake(Parser, projector, store.RejectedEvents, store.Snapshots, new ProjectionProgress(), time, NullLogger<ChangeEventIntake>.Instance);
 
         foreach (var e in TestEvents.OnePerEntity(TestEvents.Factory()))
         {

@@ -30,6 +30,22 @@ public sealed class EmbeddedReadModelStoreExpiryTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Fact]
+    public async Task Forgets_a_rejected_event_once_its_expiry_has_passed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
+        var store = EmbeddedReadModelStore.Create(time);
+        var rejected = new RejectedEvent("evt-1", "evt-1", null, null, "Invalid.", Sample.Now, null, Sample.Now.AddDays(14));
+        await store.RejectedEvents.RecordRejectedEventAsync(rejected, None);
+
+        time.Advance(TimeSpan.FromDays(14) - TimeSpan.FromTicks(1));
+        Assert.Equal([rejected], await store.RejectedEvents.ListRejectedEventsAsync(10, None));
+
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.Empty(await store.RejectedEvents.ListRejectedEventsAsync(10, None));
+        Assert.Null(await store.RejectedEvents.GetRejectedEventAsync("evt-1", None));
+    }
+
+    [Fact]
     public async Task Forgets_a_code_snapshot_and_its_document_once_its_expiry_plus_grace_has_passed()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);

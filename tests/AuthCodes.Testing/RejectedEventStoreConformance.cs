@@ -25,4 +25,33 @@ public abstract class RejectedEventStoreConformance : ReadModelStoreConformance
         Assert.Null(await store.RejectedEvents.GetRejectedEventAsync("evt-1", None));
         Assert.Equal([newer], await store.RejectedEvents.ListRejectedEventsAsync(10, None));
     }
+
+    [Fact]
+    public async Task Lists_a_page_after_skipping_the_newer_records()
+    {
+        var store = await CreateStoresAsync();
+        foreach (var minute in new[] { 0, 1, 2 })
+        {
+            await store.RejectedEvents.RecordRejectedEventAsync(new RejectedEvent($"evt-{minute}", null, null, null, "Invalid.", T.AddMinutes(minute), null), None);
+        }
+
+        Assert.Equal(["evt-1"], (await store.RejectedEvents.ListRejectedEventsAsync(1, 1, None)).Select(r => r.RecordId));
+        Assert.Equal(["evt-0"], (await store.RejectedEvents.ListRejectedEventsAsync(2, 5, None)).Select(r => r.RecordId));
+        Assert.Empty(await store.RejectedEvents.ListRejectedEventsAsync(3, 5, None));
+    }
+
+    [Fact]
+    public async Task Keeps_a_record_whose_event_id_is_longer_than_a_cosmos_id()
+    {
+        var store = await CreateStoresAsync();
+        var longId = new string('a', 200) + new string('/', 100);
+        var rejected = new RejectedEvent(longId, longId, null, null, "Invalid.", T, null);
+
+        await store.RejectedEvents.RecordRejectedEventAsync(rejected, None);
+
+        Assert.Equal(rejected, await store.RejectedEvents.GetRejectedEventAsync(longId, None));
+        Assert.Equal([rejected], await store.RejectedEvents.ListRejectedEventsAsync(10, None));
+        await store.RejectedEvents.DeleteRejectedEventAsync(longId, None);
+        Assert.Null(await store.RejectedEvents.GetRejectedEventAsync(longId, None));
+    }
 }
