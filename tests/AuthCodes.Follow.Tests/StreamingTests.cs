@@ -7,7 +7,6 @@ namespace AuthCodes.Follow.Tests;
 public sealed class StreamingTests(PostgresCluster cluster)
 {
     private static readonly DateTimeOffset Expires = TestEvents.Now.AddHours(1);
-    private static readonly Guid Admins = Guid.Parse("6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11");
 
     private static string Subject(JsonObject e) => (string)e["subject"]!;
 
