@@ -31,25 +31,15 @@ public sealed class EventAdministration(ChangeEventIntake intake, IRejectedEvent
         }
 
         var rejected = await store.ListRejectedEventsAsync((page - 1) * pageSize, pageSize, cancellationToken);
-        return ApiResponse.Json(StatusCodes.Status200OK, writer =>
-        {
-            writer.WriteStartArray();
-            foreach (var record in rejected)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("record_id", record.RecordId);
-                writer.WriteString("id", record.EventId);
-                writer.WriteString("type", record.Type);
-                writer.WriteString("subject", record.Subject);
-                writer.WriteString("reason", record.Reason);
-                writer.WriteString("rejected_at", DrfDateTime.Format(record.RejectedAt));
-                writer.WriteString("body", record.Body);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        });
+        IReadOnlyList<RejectedRecordJson> listed =
+            [.. rejected.Select(r => new RejectedRecordJson(r.RecordId, r.EventId, r.Type, r.Subject, r.Reason, DrfDateTime.Format(r.RejectedAt), r.Body))];
+        return ApiResponse.Json(StatusCodes.Status200OK, writer => JsonSerializer.Serialize(writer, listed, SnakeCase));
     }
+
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>A rejected event as the list shows it, in this field order (the event id is <c>id</c>).</summary>
+    private sealed record RejectedRecordJson(string RecordId, string? Id, string? Type, string? Subject, string Reason, string RejectedAt, string? Body);
 
     /// <summary>The parameter's value, <paramref name="fallback"/> when absent; null when it is not an integer from 1 to <paramref name="max"/>.</summary>
     private static int? PositiveQueryInt(IQueryCollection query, string name, int fallback, int max) =>

@@ -46,33 +46,29 @@ internal sealed class TransactionChanges
 
                 break;
             case AuthentikTables.User:
-                AddLong(Entities.Users, row, "id");
+                AddLong(Entities.Users, "id", row);
                 break;
             case AuthentikTables.Membership:
-                AddLong(Entities.Users, newRow, "user_id");
-                AddLong(Entities.Users, oldRow, "user_id");
+                AddLong(Entities.Users, "user_id", newRow, oldRow);
                 break;
             case AuthentikTables.Group:
-                AddGuid(Entities.Groups, row, "group_uuid");
+                AddGuid(Entities.Groups, "group_uuid", row);
                 break;
             case AuthentikTables.Provider:
-                AddLong(Entities.Providers, row, "id");
-                AddGuid(Entities.Applications, newRow, "backchannel_application_id");
-                AddGuid(Entities.Applications, oldRow, "backchannel_application_id");
+                AddLong(Entities.Providers, "id", row);
+                AddGuid(Entities.Applications, "backchannel_application_id", newRow, oldRow);
                 break;
             case AuthentikTables.OAuth2Provider:
-                AddLong(Entities.Providers, row, "provider_ptr_id");
+                AddLong(Entities.Providers, "provider_ptr_id", row);
                 break;
             case AuthentikTables.PropertyMappings:
-                AddLong(Entities.Providers, newRow, "provider_id");
-                AddLong(Entities.Providers, oldRow, "provider_id");
+                AddLong(Entities.Providers, "provider_id", newRow, oldRow);
                 break;
             case AuthentikTables.JwksSources:
-                AddLong(Entities.Providers, newRow, "oauth2provider_id");
-                AddLong(Entities.Providers, oldRow, "oauth2provider_id");
+                AddLong(Entities.Providers, "oauth2provider_id", newRow, oldRow);
                 break;
             case AuthentikTables.Application:
-                AddGuid(Entities.Applications, row, "policybindingmodel_ptr_id");
+                AddGuid(Entities.Applications, "policybindingmodel_ptr_id", row);
                 break;
             case AuthentikTables.Tenant:
                 Entities.AllUsers = true;
@@ -80,19 +76,26 @@ internal sealed class TransactionChanges
         }
     }
 
-    private static void AddLong(HashSet<long> keys, ReplicatedRow? row, string column)
+    /// <summary>The integer key in <paramref name="column"/> of each row that exists (a link's old and new row both count).</summary>
+    private static void AddLong(HashSet<long> keys, string column, params ReadOnlySpan<ReplicatedRow?> rows)
     {
-        if (row?[column] is { } value)
+        foreach (var row in rows)
         {
-            keys.Add(CodeRows.Integer(value));
+            if (row?[column] is { } value)
+            {
+                keys.Add(CodeRows.Integer(value));
+            }
         }
     }
 
-    private static void AddGuid(HashSet<Guid> keys, ReplicatedRow? row, string column)
+    private static void AddGuid(HashSet<Guid> keys, string column, params ReadOnlySpan<ReplicatedRow?> rows)
     {
-        if (row?[column] is { } value)
+        foreach (var row in rows)
         {
-            keys.Add(Guid.Parse(value));
+            if (row?[column] is { } value)
+            {
+                keys.Add(Guid.Parse(value));
+            }
         }
     }
 }
