@@ -87,7 +87,7 @@ public sealed class OptionTests : IDisposable
     {
         var store = EmbeddedReadModelStore.Create();
         using var host = new LocalHost(store, TestEvents.Source, intakeKey: "right-key");
-        var lines = TestEvents.OnePerEntity(TestEvents.Factory(), DateTimeOffset.UtcNow.AddMinutes(10)).Select(e => e.Json);
+        var lines = TestEvents.OnePerEntity(TestEvents.Factory(), TestEvents.Now.AddMinutes(10)).Select(e => e.Json);
         var cli = new Cli { IntakeHandler = host.Server.CreateHandler() };
         cli.Variables[CliApp.IntakeKeyVariable] = "right-key";
 
