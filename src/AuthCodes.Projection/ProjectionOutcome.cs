@@ -50,4 +50,12 @@ public sealed record ProjectionOptions
 
     /// <summary>How often a snapshot write that lost an optimistic-concurrency race is retried before the event fails (transiently).</summary>
     public int MaxSnapshotWriteAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// How many derived items of one event are written (and read back when settling) at once: a provider
+    /// fan-out over 10,000 codes at ~5 ms per round trip takes 50 s one at a time, ~3 s sixteen at a time.
+    /// </summary>
+    public int FanOutParallelism { get; init; } = DefaultFanOutParallelism;
+
+    public const int DefaultFanOutParallelism = 16;
 }

@@ -16,6 +16,9 @@ public sealed class EventsOptions
 
     /// <summary>How long a rejected-event record is kept (Cosmos item <c>ttl</c>; the embedded store forgets it then).</summary>
     public TimeSpan RejectedEventRetention { get; set; } = ChangeEventIntake.DefaultRejectedEventRetention;
+
+    /// <summary>How many derived items of one event the projector writes at once (<see cref="ProjectionOptions.FanOutParallelism"/>).</summary>
+    public int FanOutParallelism { get; set; } = ProjectionOptions.DefaultFanOutParallelism;
 }
 
 public static class ProjectionServiceCollectionExtensions
@@ -26,6 +29,7 @@ public static class ProjectionServiceCollectionExtensions
         services.AddOptions<EventsOptions>()
             .BindConfiguration(EventsOptions.SectionName)
             .Validate(options => options.RejectedEventRetention > TimeSpan.Zero, "Events:RejectedEventRetention must be positive.")
+            .Validate(options => options.FanOutParallelism is >= 1 and <= 256, "Events:FanOutParallelism must be between 1 and 256.")
             .ValidateOnStart();
         services.AddCodeRetention();
         services.TryAddSingleton(TimeProvider.System);
@@ -35,7 +39,11 @@ public static class ProjectionServiceCollectionExtensions
             sp.GetRequiredService<AuthCodes.ReadModel.ISnapshotStore>(),
             sp.GetRequiredService<AuthCodes.ReadModel.IViewStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            new ProjectionOptions { CodeGracePeriod = sp.GetRequiredService<IOptions<CodeRetentionOptions>>().Value.CodeGracePeriod }));
+            new ProjectionOptions
+            {
+                CodeGracePeriod = sp.GetRequiredService<IOptions<CodeRetentionOptions>>().Value.CodeGracePeriod,
+                FanOutParallelism = sp.GetRequiredService<IOptions<EventsOptions>>().Value.FanOutParallelism,
+            }));
         services.TryAddSingleton(sp => new ChangeEventIntake(
             sp.GetRequiredService<ChangeEventParser>(),
             sp.GetRequiredService<Projector>(),

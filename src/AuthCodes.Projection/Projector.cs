@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using AuthCodes.ReadModel;
 
@@ -221,30 +222,30 @@ public sealed class Projector
     {
         var groups = new GroupCache(snapshots);
         var derivedViews = new ViewCache(views);
-        var codes = new Dictionary<long, CodeState?>();
-        var wrote = false;
-        foreach (var userPk in roots.Users)
+        var codes = new ConcurrentDictionary<long, CodeState?>();
+        var wroteUsers = await AnyWroteAsync(roots.Users, async (userPk, ct) =>
         {
-            var view = derivedViews.Users[userPk] = await DeriveUserAsync(userPk, groups, cancellationToken);
+            var view = await DeriveUserAsync(userPk, groups, ct);
+            derivedViews.SetUser(userPk, view);
             var rewritten = await WriteIfChangedAsync(
-                written.Users, userPk, view, v => views.SaveUserAsync(v, cancellationToken), () => Wrote(views.DeleteUserAsync(userPk, cancellationToken)));
-            Include(await snapshots.GetLiveCodesOfUserAsync(userPk, cancellationToken), all: rewritten);
-            wrote |= rewritten;
-        }
+                written.Users, userPk, view, v => views.SaveUserAsync(v, ct), () => Wrote(views.DeleteUserAsync(userPk, ct)));
+            Include(await snapshots.GetLiveCodesOfUserAsync(userPk, ct), all: rewritten);
+            return rewritten;
+        }, cancellationToken);
 
-        foreach (var providerPk in roots.Providers)
+        var wroteProviders = await AnyWroteAsync(roots.Providers, async (providerPk, ct) =>
         {
-            var derived = await DeriveProviderAsync(providerPk, cancellationToken);
-            derivedViews.Providers[providerPk] = derived?.View;
+            var derived = await DeriveProviderAsync(providerPk, ct);
+            derivedViews.SetProvider(providerPk, derived?.View);
             var rewritten = await WriteIfChangedAsync(
                 written.Providers,
                 providerPk,
                 derived,
-                p => views.SaveProviderAsync(p.View, p.ClientSecret, cancellationToken),
-                () => Wrote(views.DeleteProviderAsync(providerPk, cancellationToken)));
-            Include(await snapshots.GetLiveCodesOfProviderAsync(providerPk, cancellationToken), all: rewritten);
-            wrote |= rewritten;
-        }
+                p => views.SaveProviderAsync(p.View, p.ClientSecret, ct),
+                () => Wrote(views.DeleteProviderAsync(providerPk, ct)));
+            Include(await snapshots.GetLiveCodesOfProviderAsync(providerPk, ct), all: rewritten);
+            return rewritten;
+        }, cancellationToken);
 
         var unseen = written.Codes.Keys.Concat(roots.Codes).Where(pk => !codes.ContainsKey(pk)).Distinct().Select(EntityKey.Code).ToArray();
         foreach (var key in unseen)
@@ -257,14 +258,14 @@ public sealed class Projector
             codes[snapshot.Key.IntegerPk] = snapshot is { IsLive: true, State: CodeState code } ? code : null;
         }
 
-        foreach (var (pk, code) in codes)
+        var wroteCodes = await AnyWroteAsync(codes.ToArray(), async (entry, ct) =>
         {
-            var document = code is null ? null : await DeriveCodeAsync(code, derivedViews, cancellationToken);
-            wrote |= await WriteIfChangedAsync(
-                written.Codes, pk, document, d => views.SaveCodeAsync(d, cancellationToken), () => views.DeleteCodeAsync(pk, cancellationToken));
-        }
+            var document = entry.Value is { } code ? await DeriveCodeAsync(code, derivedViews, ct) : null;
+            return await WriteIfChangedAsync(
+                written.Codes, entry.Key, document, d => views.SaveCodeAsync(d, ct), () => views.DeleteCodeAsync(entry.Key, ct));
+        }, cancellationToken);
 
-        return wrote;
+        return wroteUsers | wroteProviders | wroteCodes;
 
         void Include(IEnumerable<CodeState> live, bool all)
         {
@@ -273,6 +274,25 @@ public sealed class Projector
                 codes[code.Pk] = code;
             }
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> for every item, at most <see cref="ProjectionOptions.FanOutParallelism"/> at
+    /// a time, and says whether any wrote. The first failure cancels the rest and propagates (the message is
+    /// redelivered and derives again); throttling is the store client's to retry.
+    /// </summary>
+    private async Task<bool> AnyWroteAsync<T>(IReadOnlyCollection<T> items, Func<T, CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
+    {
+        var wrote = false;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.FanOutParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(items, parallel, async (item, ct) =>
+        {
+            if (await write(item, ct))
+            {
+                wrote = true;
+            }
+        });
+        return wrote;
     }
 
     /// <summary>A point read for a single key (the code event's own snapshot): cheaper than a one-item ReadMany.</summary>
@@ -290,7 +310,7 @@ public sealed class Projector
     /// wrote it (common in a long provider fan-out, codes live a minute) costs no further round.
     /// </summary>
     private static async Task<bool> WriteIfChangedAsync<T>(
-        Dictionary<long, T?> written, long pk, T? derived, Func<T, Task> save, Func<Task<bool>> delete)
+        ConcurrentDictionary<long, T?> written, long pk, T? derived, Func<T, Task> save, Func<Task<bool>> delete)
         where T : class
     {
         if (written.TryGetValue(pk, out var last) && JsonSerializer.Serialize(last) == JsonSerializer.Serialize(derived))
@@ -330,8 +350,8 @@ public sealed class Projector
     /// <summary>The code's document while its user and provider are live (their views exist); null (unlisted) otherwise.</summary>
     private static async Task<CodeDocument?> DeriveCodeAsync(CodeState code, ViewCache views, CancellationToken cancellationToken)
     {
-        var user = await views.UserAsync(code.User, cancellationToken);
-        var provider = user is null ? null : await views.ProviderAsync(code.Provider, cancellationToken);
+        var reads = (User: views.UserAsync(code.User, cancellationToken), Provider: views.ProviderAsync(code.Provider, cancellationToken));
+        var (user, provider) = (await reads.User, await reads.Provider);
         return user is not null && provider is not null
             ? new CodeDocument(code.Pk, provider, user, code.Expires, code.Expiring, code.Scope)
             : null;
@@ -381,25 +401,32 @@ public sealed class Projector
 
     /// <summary>
     /// User and provider views read (or just derived) once per settling round: a fan-out over
-    /// thousands of codes shares a handful of views instead of two point reads per code.
+    /// thousands of codes shares a handful of views instead of two point reads per code. Safe for the
+    /// round's parallel writes; two that miss the same view at once may both read it.
     /// </summary>
     private sealed class ViewCache(IViewStore store)
     {
-        public Dictionary<long, UserView?> Users { get; } = [];
+        private readonly ConcurrentDictionary<long, Task<UserView?>> users = [];
+        private readonly ConcurrentDictionary<long, Task<ProviderView?>> providers = [];
 
-        public Dictionary<long, ProviderView?> Providers { get; } = [];
+        public void SetUser(long pk, UserView? view) => users[pk] = Task.FromResult(view);
 
-        public async Task<UserView?> UserAsync(long pk, CancellationToken cancellationToken) =>
-            Users.TryGetValue(pk, out var view) ? view : Users[pk] = await store.GetUserAsync(pk, cancellationToken);
+        public void SetProvider(long pk, ProviderView? view) => providers[pk] = Task.FromResult(view);
 
-        public async Task<ProviderView?> ProviderAsync(long pk, CancellationToken cancellationToken) =>
-            Providers.TryGetValue(pk, out var view) ? view : Providers[pk] = await store.GetProviderAsync(pk, cancellationToken);
+        public Task<UserView?> UserAsync(long pk, CancellationToken cancellationToken) =>
+            users.GetOrAdd(pk, key => store.GetUserAsync(key, cancellationToken));
+
+        public Task<ProviderView?> ProviderAsync(long pk, CancellationToken cancellationToken) =>
+            providers.GetOrAdd(pk, key => store.GetProviderAsync(key, cancellationToken));
     }
 
-    /// <summary>Group snapshots read once per settling round (a group fan-out derives many users from the same groups).</summary>
+    /// <summary>
+    /// Group snapshots read once per settling round (a group fan-out derives many users from the same groups).
+    /// Safe for parallel user derivations: an entry is added once, complete; two that miss the same group may both read it.
+    /// </summary>
     private sealed class GroupCache(ISnapshotStore snapshots)
     {
-        private readonly Dictionary<Guid, GroupState?> live = [];
+        private readonly ConcurrentDictionary<Guid, GroupState?> live = [];
 
         public async Task LoadAsync(IEnumerable<Guid> pks, CancellationToken cancellationToken)
         {
@@ -409,16 +436,10 @@ public sealed class Projector
                 return;
             }
 
-            var found = await snapshots.GetSnapshotsAsync(missing, cancellationToken);
+            var found = (await snapshots.GetSnapshotsAsync(missing, cancellationToken)).Where(s => s.IsLive).ToDictionary(s => s.Key.UuidPk, s => (GroupState)s.State!);
             foreach (var key in missing)
             {
-                live[key.UuidPk] = null;
-            }
-
-            foreach (var snapshot in found.Where(s => s.IsLive))
-            {
-                var group = (GroupState)snapshot.State!;
-                live[group.Pk] = group;
+                live[key.UuidPk] = found.GetValueOrDefault(key.UuidPk);
             }
         }
 
@@ -450,10 +471,10 @@ public sealed class Projector
     /// <summary>The last item one event wrote per key (null: deleted), which a settling round compares with.</summary>
     private sealed class Written
     {
-        public Dictionary<long, UserView?> Users { get; } = [];
+        public ConcurrentDictionary<long, UserView?> Users { get; } = [];
 
-        public Dictionary<long, ProviderItem?> Providers { get; } = [];
+        public ConcurrentDictionary<long, ProviderItem?> Providers { get; } = [];
 
-        public Dictionary<long, CodeDocument?> Codes { get; } = [];
+        public ConcurrentDictionary<long, CodeDocument?> Codes { get; } = [];
     }
 }

@@ -4,7 +4,10 @@ using Xunit.Abstractions;
 
 namespace AuthCodes.Cosmos.Tests;
 
-/// <summary><see cref="FaultInjection"/> on the Cosmos store (fresh containers per case): fewer cases than on the embedded store.</summary>
+/// <summary>
+/// <see cref="FaultInjection"/> on the Cosmos store (fresh containers per case): fewer cases than on the
+/// embedded store, with the default fan-out parallelism, so faults hit writes racing through the SDK.
+/// </summary>
 [Collection(CosmosCollection.Name)]
 public sealed class CosmosFaultInjectionProperty(LocalCosmosServer server, ITestOutputHelper output)
 {
@@ -16,7 +19,7 @@ public sealed class CosmosFaultInjectionProperty(LocalCosmosServer server, ITest
     {
         var stopwatch = Stopwatch.StartNew();
         var cases = await PropertyRun.CheckAsync(
-            FaultInjection.Cases, c => FaultInjection.CheckCaseAsync(c, time => CosmosStores.CreateAsync(server, "faults", time)), DefaultSeed, DefaultCases, FaultInjection.Print);
+            FaultInjection.Cases, c => FaultInjection.CheckCaseAsync(c, time => CosmosStores.CreateAsync(server, "faults", time), Projection.ProjectionOptions.DefaultFanOutParallelism), DefaultSeed, DefaultCases, FaultInjection.Print);
         output.WriteLine($"{cases} cases in {stopwatch.Elapsed.TotalSeconds:F1} s");
     }
 }

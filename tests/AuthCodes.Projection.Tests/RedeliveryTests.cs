@@ -58,7 +58,7 @@ public sealed class RedeliveryTests
     private async Task ApplyFailingAsync(string json, string method, int occurrence, StoreFault fault)
     {
         var calls = 0;
-        var ports = FaultyStore.WrapProjectorPorts(h.Store, m => m == method && ++calls == occurrence ? fault : StoreFault.None);
+        var ports = FaultyStore.WrapProjectorPorts(h.Store, m => m == method && Interlocked.Increment(ref calls) == occurrence ? fault : StoreFault.None);
         var projector = new Projector(ports.Snapshots, ports.Views, h.Time);
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => projector.ApplyAsync(h.Parser.Parse(BinaryData.FromString(json)), default));
         Assert.IsType(fault == StoreFault.Crash ? typeof(CrashedCallException) : typeof(StoreUnavailableException), failure);
