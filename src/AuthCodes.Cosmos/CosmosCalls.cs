@@ -104,10 +104,17 @@ internal sealed partial class CosmosCalls(CosmosContainers containers, CosmosSto
     }
 
     /// <summary>Every result of a query (all pages), in one partition when <paramref name="partition"/> is given.</summary>
+    /// <summary>
+    /// Items per query page: -1 lets the service fill each page up to its own limits (4 MB), so the live-codes
+    /// query of a 10,000-code fan-out (run twice, with the settling round) is a page or two, not one
+    /// sequential round trip per thousand codes. Queries that want fewer items say so with TOP.
+    /// </summary>
+    private const int MaxItemsPerPage = -1;
+
     public async Task<List<T>> QueryAsync<T>(Container container, QueryDefinition definition, string? partition, string operation, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var requestOptions = partition is null ? null : new QueryRequestOptions { PartitionKey = new PartitionKey(partition) };
+        var requestOptions = new QueryRequestOptions { PartitionKey = partition is null ? null : new PartitionKey(partition), MaxItemCount = MaxItemsPerPage };
         var results = new List<T>();
         double charge = 0;
         CosmosDiagnostics? last = null;

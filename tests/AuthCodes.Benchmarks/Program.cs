@@ -1,11 +1,11 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/AuthCodes.Benchmarks -- --filter '*'   (add --job short for a quick run)
-// dotnet run -c Release --project tests/AuthCodes.Benchmarks -- store-comparison   (embedded vs Cosmos store, see docs/benchmarks.md)
+// dotnet run -c Release --project tests/AuthCodes.Benchmarks -- store-comparison [--latency 5ms]   (embedded vs Cosmos store, see docs/benchmarks.md)
 // dotnet run -c Release --project tests/AuthCodes.Benchmarks -- follow   (the logical-replication feed into the embedded store)
 if (args.FirstOrDefault() == AuthCodes.Benchmarks.StoreComparison.Name)
 {
-    return await AuthCodes.Benchmarks.StoreComparison.RunAsync(Console.Out);
+    return await AuthCodes.Benchmarks.StoreComparison.RunAsync(args[1..], Console.Out);
 }
 
 if (args.FirstOrDefault() == AuthCodes.Benchmarks.FollowFreshness.Name)
