@@ -15,6 +15,12 @@ public static class ChangeEventEnvelope
     /// <summary>The extension attribute that orders an entity's events.</summary>
     public const string EntityVersionAttribute = "entityversion";
 
+    /// <summary>
+    /// The contract version an event may name in <c>dataschema</c> (optional). A change an older projector
+    /// would misread gets a new version, which this projector rejects instead of misreading.
+    /// </summary>
+    public const string DataSchema = "urn:authcodes:events:v1";
+
     /// <summary>What <c>data</c> is: JSON (a parameter such as <c>; charset=utf-8</c> may follow when read).</summary>
     public const string DataContentType = "application/json";
 

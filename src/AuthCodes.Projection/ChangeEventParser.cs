@@ -144,6 +144,11 @@ public sealed partial class ChangeEventParser
             throw new ContractViolation($"datacontenttype must be {ChangeEventEnvelope.DataContentType}, not '{contentType}'.");
         }
 
+        if (cloudEvent.DataSchema is { } schema && schema != ChangeEventEnvelope.DataSchema)
+        {
+            throw new ContractViolation($"dataschema must be {ChangeEventEnvelope.DataSchema} (or absent), not '{schema}': a newer contract version needs a newer projector.");
+        }
+
         if (root.ContainsKey("data_base64"))
         {
             throw new ContractViolation("data must be JSON (data_base64 is not accepted).");

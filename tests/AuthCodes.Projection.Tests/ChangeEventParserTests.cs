@@ -112,6 +112,7 @@ public sealed class ChangeEventParserTests
     [InlineData("dataschema", "5", "Not a valid CloudEvent: The requested operation requires an element of type 'String', but the target element has type 'Number'.")]
     [InlineData("datacontenttype", "true", "Not a valid CloudEvent: The requested operation requires an element of type 'String', but the target element has type 'True'.")]
     [InlineData("datacontenttype", "\"\"", "datacontenttype must be application/json, not ''.")]
+    [InlineData("dataschema", "\"urn:authcodes:events:v2\"", "dataschema must be urn:authcodes:events:v1 (or absent), not 'urn:authcodes:events:v2': a newer contract version needs a newer projector.")]
     [InlineData("data_base64", "[]", "Not a valid CloudEvent: The requested operation requires an element of type 'String', but the target element has type 'Array'.")]
     [InlineData("data_base64", "\"!!\"", "Not a valid CloudEvent: One of the identified items was in an invalid format.")]
     [InlineData("data_base64", "\"aGVsbG8=\"", "data must be JSON (data_base64 is not accepted).")]

@@ -84,7 +84,7 @@ public sealed partial class ContractDocumentationTests
         var schema = SchemaOf("io.goauthentik.user.saved");
         var example = JsonNode.Parse(File.ReadAllText(Path.Combine(SchemaFolder, "io.goauthentik.user.saved.schema.json")))!["examples"]![0]!;
 
-        foreach (var (attribute, value) in new (string, JsonNode?)[] { ("entityversion", "12a"), ("entityversion", "18446744073709551616"), ("entityversion", "99999999999999999999"), ("specversion", "0.3"), ("subject", "group/42"), ("type", "io.goauthentik.flow.saved") })
+        foreach (var (attribute, value) in new (string, JsonNode?)[] { ("entityversion", "12a"), ("entityversion", "18446744073709551616"), ("entityversion", "99999999999999999999"), ("specversion", "0.3"), ("subject", "group/42"), ("type", "io.goauthentik.flow.saved"), ("dataschema", "urn:authcodes:events:v2") })
         {
             var broken = example.DeepClone();
             broken[attribute] = value;
