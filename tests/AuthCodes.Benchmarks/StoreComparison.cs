@@ -125,6 +125,7 @@ internal static class StoreComparison
             foreach (var parallelism in latency > TimeSpan.Zero ? [8, 16, 32] : new[] { 1, 8, 16, 32 })
             {
                 var projector = new Projector(store.Snapshots, store.Views, TimeProvider.System, new ProjectionOptions { FanOutParallelism = parallelism });
+                var serverCpu = ServerCpuTime(name == "cosmos" ? server.Server.ProcessId : null);
                 var stopwatch = Stopwatch.StartNew();
                 await projector.ApplyAsync(Provider(1, $"Provider One Renamed {version}", ++version), None);
                 table.Record(
@@ -133,12 +134,33 @@ internal static class StoreComparison
                     name,
                     stopwatch.Elapsed.TotalMilliseconds,
                     "ms");
+                if (name == "cosmos" && ServerCpuTime(server.Server.ProcessId) - serverCpu is { } busy)
+                {
+                    table.Record($"provider-fan-out-parallelism-{parallelism}-server-cpu", $"local server CPU time during that fan-out (parallelism {parallelism})", name, busy.TotalMilliseconds, "ms");
+                }
             }
         }
 
         output.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
         table.Print();
         return 0;
+    }
+
+    /// <summary>
+    /// CPU time the local server's (single-threaded) process has used, from <c>/proc</c>; null without one. A fan-out
+    /// cannot finish faster than the server's own work for it, whatever the parallelism.
+    /// </summary>
+    private static TimeSpan? ServerCpuTime(int? processId)
+    {
+        if (processId is not { } pid || !File.Exists($"/proc/{pid}/stat"))
+        {
+            return null;
+        }
+
+        // Fields after the parenthesised command name: state is field 3, utime and stime are fields 14 and 15 (clock ticks, 100 per second).
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     /// <summary><c>--latency 5ms</c> (or none: no added latency).</summary>

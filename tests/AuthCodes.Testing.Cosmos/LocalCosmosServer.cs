@@ -31,6 +31,9 @@ public sealed class LocalCosmosServer : IAsyncLifetime, IDisposable
 
     public CosmosClient Client { get; private set; } = null!;
 
+    /// <summary>The local server's process (null against <c>COSMOS_ENDPOINT</c>): load scripts read its CPU time.</summary>
+    public int? ProcessId => server?.Id;
+
     public CosmosStoreOptions Options(string database, string suffix) => new()
     {
         AccountEndpoint = Endpoint,
