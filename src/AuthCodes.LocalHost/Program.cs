@@ -31,6 +31,7 @@ try
     builder.Services
         .AddAuthorizationCodesServices()
         .AddInProcessFollowerWhenConfigured(builder.Configuration)
+        .AddLoopbackTrust()
         // Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
         .AddReadModelStore(builder.Configuration);
     if (builder.Environment.IsDevelopment())
@@ -42,6 +43,7 @@ try
     app.MapAuthorizationCodesApi();
     app.MapEventIntake();
     app.WarnWhenAnyEventSourceIsAccepted();
+    app.WarnWhenLoopbackIsNotTrusted();
     app.Run();
     return 0;
 }
