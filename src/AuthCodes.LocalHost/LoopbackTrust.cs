@@ -15,6 +15,7 @@ namespace AuthCodes.LocalHost;
 /// </summary>
 internal sealed partial class LoopbackTrust(IServer server, IWebHostEnvironment environment, IConfiguration configuration, ILogger<LoopbackTrust> logger)
 {
+    /// <summary>What proxies add, and X-Original-For, which ASP.NET Core's forwarded-headers middleware leaves when it rewrote the address.</summary>
     private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Real-IP", "X-Original-For"];
 
     public bool Trusts(HttpContext context) =>

@@ -15,7 +15,10 @@ internal static class StartupFailure
 
     public const string Prefix = "The local host cannot start: ";
 
-    /// <summary>The generic host logs a failed start with its stack trace (Error); the one line replaces it.</summary>
+    /// <summary>
+    /// The generic host logs a failed start with its stack trace (Error); the one line replaces it. Its
+    /// other Error record, a faulted background service, comes again as Critical when the host stops for it.
+    /// </summary>
     public const string HostLogCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
     /// <summary>The line to print, or null when <paramref name="exception"/> is not a start-up failure a user can fix.</summary>

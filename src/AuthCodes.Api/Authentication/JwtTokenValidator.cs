@@ -15,8 +15,9 @@ internal readonly record struct TokenValidation(JsonWebToken? Token, string? Ref
 
 /// <summary>
 /// Validates authentik access tokens locally: exact issuer, audience, lifetime, signature, the
-/// access-token claims that tell it from an ID token, and (when present) the API scope. Throws <see cref="IssuerUnreachableException"/> only when keys
-/// are needed and cannot be had; every fault of the token itself is a refusal.
+/// access-token claims that tell it from an ID token, and (when present) the API scope. Throws
+/// <see cref="IssuerUnreachableException"/> only when keys are needed and cannot be had; every
+/// fault of the token itself is a refusal.
 /// </summary>
 internal sealed class JwtTokenValidator
 {
