@@ -17,12 +17,22 @@ public sealed partial class AuthorizationCodesApi(
     ICodeReadStore store,
     ProjectionProgress progress,
     IOptions<ApiOptions> options,
+    TimeProvider timeProvider,
     ILogger<AuthorizationCodesApi> logger)
 {
     public const string ListRoute = "v3/oauth2/authorization_codes/";
     public const string RetrieveRoute = "v3/oauth2/authorization_codes/{id}/";
     public const string OpenApiRoute = "v3/schema/authorization-codes.json";
     public const string HealthRoute = "health";
+
+    /// <summary>
+    /// How long one store probe answers the anonymous health route, so anonymous requests cannot turn
+    /// into store reads (a Cosmos DB request each). Shorter than any platform's probe interval: the
+    /// next probe after an outage begins already sees it.
+    /// </summary>
+    public static readonly TimeSpan HealthProbeLifetime = TimeSpan.FromSeconds(5);
+
+    private volatile StoreProbe? lastProbe;
 
     public Task<ApiResponse> ListAsync(HttpRequest request, CancellationToken cancellationToken) =>
         HandleAsync(request, (caller, query) => queries.ListAsync(caller, query, cancellationToken), cancellationToken);
@@ -79,7 +89,20 @@ public sealed partial class AuthorizationCodesApi(
         }
     }
 
+    /// <summary>The last probe's answer while it is younger than <see cref="HealthProbeLifetime"/>, else a new probe's.</summary>
     private async Task<bool> IsStoreReachableAsync(CancellationToken cancellationToken)
+    {
+        if (lastProbe is { } last && timeProvider.GetUtcNow() - last.At < HealthProbeLifetime)
+        {
+            return last.Reachable;
+        }
+
+        var reachable = await ProbeStoreAsync(cancellationToken);
+        lastProbe = new StoreProbe(reachable, timeProvider.GetUtcNow());
+        return reachable;
+    }
+
+    private async Task<bool> ProbeStoreAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -91,6 +114,8 @@ public sealed partial class AuthorizationCodesApi(
             return false;
         }
     }
+
+    private sealed record StoreProbe(bool Reachable, DateTimeOffset At);
 
     /// <summary>Django's <c>QueryDict.get</c>: the last value of a repeated parameter.</summary>
     private static string? LastValue(IQueryCollection query, string name) =>

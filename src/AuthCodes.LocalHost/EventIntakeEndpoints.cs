@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -10,9 +9,9 @@ namespace AuthCodes.LocalHost;
 
 /// <summary>
 /// The local host's HTTP stand-in for the Service Bus subscription: CloudEvents in structured mode,
-/// single or batch, applied through the same intake before the response. Open without a key only in
-/// the Development environment and from loopback; anywhere else the <c>X-Intake-Key</c> header must
-/// match <c>Intake:Key</c> (no key configured: the intake is closed).
+/// single or batch, applied through the same intake before the response. Open without a key only to
+/// the callers <see cref="LoopbackTrust"/> trusts (Development, loopback); anyone else's
+/// <c>X-Intake-Key</c> header must match <c>Intake:Key</c> (no key configured: the intake is closed).
 /// </summary>
 internal static partial class EventIntakeEndpoints
 {
@@ -120,9 +119,7 @@ internal static partial class EventIntakeEndpoints
     private static ValueTask<object?> RequireIntakeAccess(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var environment = http.RequestServices.GetRequiredService<IWebHostEnvironment>();
-        var remote = http.Connection.RemoteIpAddress;
-        if (environment.IsDevelopment() && remote is not null && IPAddress.IsLoopback(remote))
+        if (http.RequestServices.GetRequiredService<LoopbackTrust>().Trusts(http))
         {
             return next(context);
         }

@@ -35,6 +35,13 @@ internal static partial class LocalHostExtensions
     [LoggerMessage(Level = LogLevel.Warning, Message = "Events:Source is not set: the event intake accepts events from any source")]
     private static partial void LogAnySource(ILogger logger);
 
+    /// <summary>Whom the event intake trusts without a key (<see cref="LoopbackTrust"/>), and its start-up warning.</summary>
+    public static IServiceCollection AddLoopbackTrust(this IServiceCollection services) => services.AddSingleton<LoopbackTrust>();
+
+    /// <summary>Once the server listens (its addresses are known then), says whether loopback callers lost their trust.</summary>
+    public static void WarnWhenLoopbackIsNotTrusted(this WebApplication app) =>
+        app.Lifetime.ApplicationStarted.Register(app.Services.GetRequiredService<LoopbackTrust>().WarnWhenWithdrawn);
+
     /// <summary>Development only: tokens from the <c>token</c> command are signed by this key.</summary>
     public static IServiceCollection TrustDevelopmentSigningKey(this IServiceCollection services, IConfiguration configuration)
     {

@@ -2,6 +2,12 @@ using AuthCodes.Api;
 using AuthCodes.Cosmos;
 using AuthCodes.LocalHost;
 
+if (Help.IsAsked(args))
+{
+    Console.Out.Write(Help.Text);
+    return 0;
+}
+
 // A developer tool first: Development unless the environment says otherwise. Set as the
 // lowest-precedence source (an environment variable), so --environment and test hosts still win,
 // and without a launch profile, so `dotnet run -- token` prints the token and nothing else.
@@ -19,22 +25,33 @@ switch (args.FirstOrDefault())
         return SampleEvents.Run(builder.Configuration, Console.Out);
 }
 
-builder.Services
-    .AddAuthorizationCodesServices()
-    .AddInProcessFollowerWhenConfigured(builder.Configuration)
-    // Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
-    .AddReadModelStore(builder.Configuration);
-if (builder.Environment.IsDevelopment())
+try
 {
-    builder.Services.TrustDevelopmentSigningKey(builder.Configuration);
-}
+    builder.Logging.AddFilter(StartupFailure.HostLogCategory, LogLevel.Critical);
+    builder.Services
+        .AddAuthorizationCodesServices()
+        .AddInProcessFollowerWhenConfigured(builder.Configuration)
+        .AddLoopbackTrust()
+        // Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
+        .AddReadModelStore(builder.Configuration);
+    if (builder.Environment.IsDevelopment())
+    {
+        builder.Services.TrustDevelopmentSigningKey(builder.Configuration);
+    }
 
-var app = builder.Build();
-app.MapAuthorizationCodesApi();
-app.MapEventIntake();
-app.WarnWhenAnyEventSourceIsAccepted();
-app.Run();
-return 0;
+    var app = builder.Build();
+    app.MapAuthorizationCodesApi();
+    app.MapEventIntake();
+    app.WarnWhenAnyEventSourceIsAccepted();
+    app.WarnWhenLoopbackIsNotTrusted();
+    app.Run();
+    return 0;
+}
+catch (Exception exception) when (StartupFailure.Describe(exception) is { } line)
+{
+    Console.Error.WriteLine(line);
+    return StartupFailure.ExitCode;
+}
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -99,6 +99,36 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
     }
 
     [Fact]
+    public async Task An_id_token_of_the_same_provider_is_refused_although_key_issuer_and_audience_match()
+    {
+        var idToken = Tokens.MintIdToken(harness.Now, Tokens.Rs256(issuer.SigningKey), issuer.Issuer);
+
+        Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(idToken));
+        Assert.Contains(
+            "Bearer token refused: not an access token (no azp naming the audience, or no uid): an ID token?",
+            harness.Logs.Collector.GetSnapshot().Select(record => record.Message));
+    }
+
+    [Theory]
+    [InlineData("azp")]
+    [InlineData("uid")]
+    public async Task A_token_missing_either_access_token_claim_is_refused(string claim)
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = "uid-0001", ["azp"] = Tokens.Audience, ["uid"] = "random-uid-value" };
+        claims.Remove(claim);
+
+        Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(Tokens.Signed(harness.Now, Tokens.Rs256(issuer.SigningKey), issuer.Issuer, claims)));
+    }
+
+    [Fact]
+    public async Task An_access_token_whose_azp_names_another_client_is_refused()
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = "uid-0001", ["azp"] = "another-client-id", ["uid"] = "random-uid-value" };
+
+        Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(Tokens.Signed(harness.Now, Tokens.Rs256(issuer.SigningKey), issuer.Issuer, claims)));
+    }
+
+    [Fact]
     public async Task A_token_signed_by_another_key_with_the_same_kid_is_refused()
     {
         using var otherRsa = RSA.Create(2048);

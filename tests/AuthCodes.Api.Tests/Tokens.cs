@@ -39,7 +39,35 @@ public static class Tokens
             claims["scope"] = scope;
         }
 
-        return Handler.CreateToken(new SecurityTokenDescriptor
+        return Signed(now, credentials, issuer, claims, audience, expiresIn, notBeforeIn);
+    }
+
+    /// <summary>
+    /// An ID token as authentik writes one next to the access token: the same key, issuer, audience and
+    /// subject, with <c>nonce</c> and <c>at_hash</c>, but without the access token's <c>azp</c> and <c>uid</c>.
+    /// </summary>
+    public static string MintIdToken(DateTimeOffset now, SigningCredentials credentials, string issuer, string subject = "uid-0001") =>
+        Signed(now, credentials, issuer, new Dictionary<string, object>
+        {
+            ["sub"] = subject,
+            ["auth_time"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
+            ["acr"] = "goauthentik.io/providers/oauth2/default",
+            ["amr"] = new[] { "pwd" },
+            ["nonce"] = "client-nonce",
+            ["at_hash"] = "mJ5bq2Vj0hPzVq3mJ5bq2V",
+            ["sid"] = "hashed-session-key",
+        });
+
+    /// <summary>A token with exactly <paramref name="claims"/> besides <c>iss</c>, <c>aud</c>, <c>iat</c>, <c>nbf</c> and <c>exp</c>.</summary>
+    public static string Signed(
+        DateTimeOffset now,
+        SigningCredentials credentials,
+        string issuer,
+        Dictionary<string, object> claims,
+        string audience = Audience,
+        TimeSpan? expiresIn = null,
+        TimeSpan? notBeforeIn = null) =>
+        Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
@@ -49,7 +77,6 @@ public static class Tokens
             Claims = claims,
             SigningCredentials = credentials,
         });
-    }
 
     public static SigningCredentials Rs256(RsaSecurityKey key) => new(key, SecurityAlgorithms.RsaSha256);
 

@@ -28,6 +28,9 @@ internal sealed class ApiHarness : WebApplicationFactory<Program>
 
     public ApiHarness(ReadModelStores store) => this.store = store;
 
+    /// <summary>The clock the services read, fixed at <see cref="Sample.Now"/> until a test advances it.</summary>
+    public FakeTimeProvider Time { get; } = new(Sample.Now);
+
     public AuthorizationCodesApi Api => Services.GetRequiredService<AuthorizationCodesApi>();
 
     /// <summary>Runs the list handler on <paramref name="rawQuery"/> (without <c>?</c>, sent as is).</summary>
@@ -60,7 +63,7 @@ internal sealed class ApiHarness : WebApplicationFactory<Program>
             services.RemoveAll<ICallerAuthenticator>();
             services.AddSingleton<ICallerAuthenticator, StubAuthenticator>();
             services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(new FakeTimeProvider(Sample.Now));
+            services.AddSingleton<TimeProvider>(Time);
         });
     }
 

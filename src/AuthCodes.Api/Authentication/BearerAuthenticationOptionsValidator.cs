@@ -19,9 +19,10 @@ internal sealed class BearerAuthenticationOptionsValidator : IValidateOptions<Be
             failures.Add($"{Section}:Audience (the provider's client id) is required.");
         }
 
+        // Only the local host's development key (code, Development only) makes the issuer optional.
         if (string.IsNullOrWhiteSpace(options.Issuer) && discovery)
         {
-            failures.Add($"{Section}:Issuer is required unless trusted signing keys are configured.");
+            failures.Add($"{Section}:Issuer (the provider's issuer, e.g. https://auth.example.com/application/o/<slug>/) is required.");
         }
 
         if (discovery)

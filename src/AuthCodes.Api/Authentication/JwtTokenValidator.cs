@@ -14,9 +14,10 @@ internal readonly record struct TokenValidation(JsonWebToken? Token, string? Ref
 }
 
 /// <summary>
-/// Validates authentik access tokens locally: exact issuer, audience, lifetime, signature, and
-/// (when present) the API scope. Throws <see cref="IssuerUnreachableException"/> only when keys
-/// are needed and cannot be had; every fault of the token itself is a refusal.
+/// Validates authentik access tokens locally: exact issuer, audience, lifetime, signature, the
+/// access-token claims that tell it from an ID token, and (when present) the API scope. Throws
+/// <see cref="IssuerUnreachableException"/> only when keys are needed and cannot be had; every
+/// fault of the token itself is a refusal.
 /// </summary>
 internal sealed class JwtTokenValidator
 {
@@ -87,10 +88,24 @@ internal sealed class JwtTokenValidator
             return TokenValidation.Refused("no sub claim");
         }
 
+        if (!IsAccessToken(token))
+        {
+            return TokenValidation.Refused("not an access token (no azp naming the audience, or no uid): an ID token?");
+        }
+
         return HasApiScopeOrNone(token)
             ? TokenValidation.Valid(token)
             : TokenValidation.Refused("scope claim without " + ApiScope);
     }
+
+    /// <summary>
+    /// authentik signs its ID tokens with the same key, issuer and audience as its access tokens, and
+    /// neither has a <c>typ</c> of its own. Only access tokens carry <c>azp</c> (the client id) and a
+    /// random <c>uid</c>: authentik writes an access token as the ID token's claims plus these two.
+    /// </summary>
+    private bool IsAccessToken(JsonWebToken token) =>
+        token.TryGetPayloadValue<string>("azp", out var azp) && string.Equals(azp, options.Audience, StringComparison.Ordinal)
+        && token.TryGetPayloadValue<string>("uid", out var uid) && !string.IsNullOrEmpty(uid);
 
     /// <summary>
     /// authentik's tokens carry no <c>scope</c>; when another issuer's do, it must grant the API
