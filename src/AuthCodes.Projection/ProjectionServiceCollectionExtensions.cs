@@ -35,9 +35,10 @@ public static class ProjectionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProjectionProgress>();
         services.TryAddSingleton(sp => new ChangeEventParser(NullIfEmpty(sp.GetRequiredService<IOptions<EventsOptions>>().Value.Source)));
+        // Whatever store the host registers, the projector's user writes reach the instance's user observers (the caller cache).
         services.TryAddSingleton(sp => new Projector(
             sp.GetRequiredService<AuthCodes.ReadModel.ISnapshotStore>(),
-            sp.GetRequiredService<AuthCodes.ReadModel.IViewStore>(),
+            UserObservingViewStore.Wrap(sp.GetRequiredService<AuthCodes.ReadModel.IViewStore>(), sp.GetServices<IUserViewObserver>()),
             sp.GetRequiredService<TimeProvider>(),
             new ProjectionOptions
             {

@@ -35,6 +35,7 @@ internal sealed class EmbeddedViewStore(EmbeddedState state) : IViewStore
                 GroupsObj = [.. code.User.GroupsObj.Select(g => g with { Attributes = EmbeddedState.Detach(g.Attributes) })],
             },
         };
+        RenderedCode.Attach(stored);
         return state.Locked(() =>
         {
             if (!state.ForgottenCodes.Contains(code.Pk))

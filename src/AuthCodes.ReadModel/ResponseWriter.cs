@@ -51,7 +51,20 @@ public static class ResponseWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>One code: from the bytes rendered when the store wrote it (<see cref="RenderedCode"/>) when it has them.</summary>
     public static void WriteCode(Utf8JsonWriter writer, CodeDocument code, RenderOptions options)
+    {
+        if (RenderedCode.Of(code) is { } rendered)
+        {
+            rendered.WriteTo(writer, code, options);
+        }
+        else
+        {
+            WriteFields(writer, code, options);
+        }
+    }
+
+    internal static void WriteFields(Utf8JsonWriter writer, CodeDocument code, RenderOptions options)
     {
         writer.WriteStartObject();
         writer.WriteNumber("pk", code.Pk);

@@ -33,6 +33,8 @@ public sealed class AuthHarness : IAsyncDisposable
 
     public ReadModelStores Store => provider.GetRequiredService<ReadModelStores>();
 
+    public IServiceProvider Services => provider;
+
     public ICallerAuthenticator Authenticator => provider.GetRequiredService<ICallerAuthenticator>();
 
     /// <summary>Settings for an issuer served by <paramref name="issuer"/> (plain HTTP on loopback).</summary>

@@ -36,6 +36,7 @@ public sealed class OptionsValidationTests
         Assert.True(options.RequireHttpsMetadata);
         Assert.Equal("hashed_user_id", options.SubjectMode);
         Assert.Equal(TimeSpan.FromSeconds(30), options.ClockSkew);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.CallerCacheDuration);
     }
 
     [Fact]
@@ -48,6 +49,17 @@ public sealed class OptionsValidationTests
         settings["Authentication:Introspection:PositiveCacheDuration"] = "-00:00:01";
 
         Assert.Contains("Authentication:Introspection:PositiveCacheDuration must not be negative.", Failure(settings), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:05:01")]
+    public void A_caller_cache_duration_outside_0_to_5_minutes_is_refused(string duration)
+    {
+        var settings = Valid();
+        settings["Authentication:CallerCacheDuration"] = duration;
+
+        Assert.Contains("Authentication:CallerCacheDuration must be between 0 and 5 minutes.", Failure(settings), StringComparison.Ordinal);
     }
 
     [Fact]

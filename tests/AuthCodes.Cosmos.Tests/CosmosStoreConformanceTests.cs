@@ -1,5 +1,6 @@
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
+using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AuthCodes.Cosmos.Tests;
@@ -35,11 +36,12 @@ internal static class CosmosStores
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ReadModelStores, CosmosStoreOptions> Options = [];
     private static int counter;
 
-    internal static async Task<ReadModelStores> CreateAsync(LocalCosmosServer server, string database, TimeProvider? time = null)
+    /// <summary>A store on new containers, through <paramref name="client"/> when given (one with extra handlers), else the server's.</summary>
+    internal static async Task<ReadModelStores> CreateAsync(LocalCosmosServer server, string database, TimeProvider? time = null, CosmosClient? client = null)
     {
         var suffix = $"{Interlocked.Increment(ref counter)}-{Guid.NewGuid():N}";
         var options = server.Options(database, suffix);
-        var store = await OnContainersAsync(server, options, time ?? TimeProvider.System);
+        var store = await OnContainersAsync(client ?? server.Client, options, time ?? TimeProvider.System);
         Options.Add(store, options);
         return store;
     }
@@ -48,12 +50,12 @@ internal static class CosmosStores
     internal static async Task<ReadModelStores> SecondStoreOnSameContainersAsync(LocalCosmosServer server, ReadModelStores first, TimeProvider time)
     {
         var options = Options.TryGetValue(first, out var found) ? found : throw new InvalidOperationException("Not a store of this fixture.");
-        return await OnContainersAsync(server, options, time);
+        return await OnContainersAsync(server.Client, options, time);
     }
 
-    private static async Task<ReadModelStores> OnContainersAsync(LocalCosmosServer server, CosmosStoreOptions options, TimeProvider time)
+    private static async Task<ReadModelStores> OnContainersAsync(CosmosClient client, CosmosStoreOptions options, TimeProvider time)
     {
-        var containers = new CosmosContainers(server.Client, options, NullLogger<CosmosContainers>.Instance);
+        var containers = new CosmosContainers(client, options, NullLogger<CosmosContainers>.Instance);
         await containers.EnsureReadyAsync(CancellationToken.None);
         return CosmosReadModelStore.Create(containers, options, time, NullLogger.Instance);
     }

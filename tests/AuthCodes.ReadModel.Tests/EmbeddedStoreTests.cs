@@ -122,3 +122,36 @@ public sealed class EntityKeyTests
         Assert.Equal(EntityKey.Provider(9), EntityKey.Parse(EntityKind.Provider, "9"));
     }
 }
+
+/// <summary>The embedded store renders a code's JSON when it writes the document, so pages are served from those bytes.</summary>
+public sealed class EmbeddedRenderingTests
+{
+    [Fact]
+    public async Task A_written_code_is_read_back_with_its_bytes_rendered_and_a_rewrite_renders_anew()
+    {
+        var store = EmbeddedReadModelStore.Create();
+        var code = Sample.Code(1, Sample.Provider(1), Sample.User(1));
+        await store.Views.SaveCodeAsync(code, CancellationToken.None);
+        var first = (await store.Codes.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 0, 10, CancellationToken.None)).Single();
+
+        await store.Views.SaveCodeAsync(code with { Provider = Sample.Provider(1, name: "Renamed") }, CancellationToken.None);
+        var second = await store.Codes.GetCodeAsync(1, CancellationToken.None);
+
+        Assert.NotNull(RenderedCode.Of(first));
+        Assert.Null(RenderedCode.Of(code)); // the caller's instance is not the stored one
+        Assert.Contains("\"name\":\"Renamed\"", Render(second!), StringComparison.Ordinal);
+        Assert.NotSame(RenderedCode.Of(first), RenderedCode.Of(second!));
+    }
+
+    private static string Render(CodeDocument code)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(stream, ResponseWriter.WriterOptions))
+        {
+            Assert.NotNull(RenderedCode.Of(code));
+            ResponseWriter.WriteCode(writer, code, new RenderOptions(Sample.Now, true, null));
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

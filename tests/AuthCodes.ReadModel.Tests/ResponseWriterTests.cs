@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AuthCodes.Testing;
+using CsCheck;
 
 namespace AuthCodes.ReadModel.Tests;
 
@@ -20,8 +21,18 @@ public sealed class ResponseWriterTests
     /// <summary>JSON written with single quotes, for readable literals (no value below contains one).</summary>
     private static string J(string singleQuoted) => singleQuoted.Replace('\'', '"');
 
-    private static string Write(CodeDocument code, RenderOptions options)
+    /// <summary>
+    /// The code as a response writes it: rendered on the spot, or (<paramref name="rendered"/>) from the
+    /// bytes rendered when a store wrote it; every test runs both ways, so both give the same bytes.
+    /// </summary>
+    private static string Write(CodeDocument code, RenderOptions options, bool rendered)
     {
+        code = code with { }; // an instance of this test's own, so an attachment is only there when asked for
+        if (rendered)
+        {
+            RenderedCode.Attach(code);
+        }
+
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, ResponseWriter.WriterOptions))
         {
@@ -46,10 +57,12 @@ public sealed class ResponseWriterTests
     private static readonly string UserTail =
         J(",'email':'user7@example.com','avatar':'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=','attributes':{'upn':'z@corp','nested':{'a':[1,2]}},'uid':'uid-0007','path':'users','type':'internal','uuid':'00000000-0000-4000-8000-000000000007'}");
 
-    [Fact]
-    public void Writes_authentiks_fields_in_authentiks_order_without_the_secret_for_non_superusers()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Writes_authentiks_fields_in_authentiks_order_without_the_secret_for_non_superusers(bool rendered)
     {
-        var json = Write(Code, new RenderOptions(Sample.Now, IncludeGroups: true, ClientSecrets: null));
+        var json = Write(Code, new RenderOptions(Sample.Now, IncludeGroups: true, ClientSecrets: null), rendered);
 
         Assert.Equal(
             J("{'pk':42,'provider':") + ProviderHead + ProviderTail + J(",'user':") + UserHead + Groups + UserTail
@@ -57,41 +70,86 @@ public sealed class ResponseWriterTests
             json);
     }
 
-    [Fact]
-    public void Writes_the_client_secret_after_the_client_id_for_superusers()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Writes_the_client_secret_after_the_client_id_for_superusers(bool rendered)
     {
-        var json = Write(Code, new RenderOptions(Sample.Now, true, new Dictionary<long, string> { [3] = "s3cr3t" }));
+        var json = Write(Code, new RenderOptions(Sample.Now, true, new Dictionary<long, string> { [3] = "s3cr3t" }), rendered);
 
         Assert.Contains(ProviderHead + J("'client_secret':'s3cr3t',") + ProviderTail, json, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Writes_null_groups_obj_when_groups_are_not_included()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Writes_null_groups_obj_when_groups_are_not_included(bool rendered)
     {
-        var json = Write(Code, new RenderOptions(Sample.Now, IncludeGroups: false, ClientSecrets: null));
+        var json = Write(Code, new RenderOptions(Sample.Now, IncludeGroups: false, ClientSecrets: null), rendered);
 
         Assert.Contains(UserHead + "null" + UserTail, json, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(61, true, true)] // a second past expiry
-    [InlineData(60, true, false)] // exactly at expiry: not yet expired (now > expires)
-    [InlineData(61, false, false)] // non-expiring codes never expire
-    public void Computes_is_expired_at_the_request_time(int secondsLater, bool expiring, bool expected)
+    [InlineData(61, true, true, false)] // a second past expiry
+    [InlineData(60, true, false, false)] // exactly at expiry: not yet expired (now > expires)
+    [InlineData(61, false, false, false)] // non-expiring codes never expire
+    [InlineData(61, true, true, true)]
+    [InlineData(60, true, false, true)]
+    [InlineData(61, false, false, true)]
+    public void Computes_is_expired_at_the_request_time(int secondsLater, bool expiring, bool expected, bool rendered)
     {
         var code = Code with { Expiring = expiring, Expires = Sample.Now.AddSeconds(60) };
 
-        var json = Write(code, new RenderOptions(Sample.Now.AddSeconds(secondsLater), true, null));
+        var json = Write(code, new RenderOptions(Sample.Now.AddSeconds(secondsLater), true, null), rendered);
 
         Assert.Contains($"\"is_expired\":{(expected ? "true" : "false")},", json, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Writes_null_expiry_as_null_and_never_expired()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Writes_null_expiry_as_null_and_never_expired(bool rendered)
     {
-        var json = Write(Code with { Expires = null }, new RenderOptions(DateTimeOffset.MaxValue, true, null));
+        var json = Write(Code with { Expires = null }, new RenderOptions(DateTimeOffset.MaxValue, true, null), rendered);
 
         Assert.EndsWith(J(",'is_expired':false,'expires':null,'scope':['openid','goauthentik.io/api']}"), json, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Bytes rendered at write time and spliced per request equal bytes rendered per request, whatever
+    /// the text (escaping), the attributes (members named like the spliced ones) and the options.
+    /// </summary>
+    [Fact]
+    public async Task Rendered_once_or_per_request_the_bytes_are_the_same()
+    {
+        var text = Gen.String[Gen.Char["aZé<>&'\"\\\u2028\u0001\u007f ü€\n"], 0, 12];
+        var attributeName = Gen.OneOfConst("client_id", "groups_obj", "is_expired", "client_secret", "x");
+        var cases = Gen.Select(
+            Gen.Select(text, text, text, attributeName, (name, secret, attribute, key) => (Name: name, Secret: secret, Attribute: attribute, Key: key)),
+            Gen.Bool, Gen.Bool, Gen.Bool, Gen.Int[-90, 90], Gen.Bool,
+            (t, includeGroups, superuser, expiring, secondsToExpiry, noExpiry) => (Text: t, IncludeGroups: includeGroups, Superuser: superuser, Expiring: expiring, SecondsToExpiry: secondsToExpiry, NoExpiry: noExpiry));
+
+        await PropertyRun.CheckAsync(
+            cases,
+            c =>
+            {
+                var attributes = JsonSerializer.Serialize(new Dictionary<string, object> { [c.Text.Key] = new Dictionary<string, string> { [c.Text.Key] = c.Text.Attribute } });
+                var code = Code with
+                {
+                    Provider = Code.Provider with { Name = c.Text.Name },
+                    User = Code.User with { Name = c.Text.Name, Attributes = Sample.Json(attributes) },
+                    Expiring = c.Expiring,
+                    Expires = c.NoExpiry ? null : Sample.Now.AddSeconds(c.SecondsToExpiry),
+                };
+                var options = new RenderOptions(Sample.Now, c.IncludeGroups, c.Superuser ? new Dictionary<long, string> { [3] = c.Text.Secret } : null);
+
+                Assert.Equal(Write(code, options, rendered: false), Write(code, options, rendered: true));
+                return Task.CompletedTask;
+            },
+            defaultSeed: 20261201,
+            defaultCases: 500,
+            print: c => c.ToString());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AuthCodes.ReadModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,9 @@ public static class AuthenticationServiceCollectionExtensions
         services.TryAddSingleton<IssuerMetadata>();
         services.TryAddSingleton<JwtTokenValidator>();
         services.TryAddSingleton<TokenIntrospector>();
+        services.TryAddSingleton<CallerCache>();
+        // The projection tells the cache of user writes on this instance (AddChangeEventProjection).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IUserViewObserver, CallerCache>(sp => sp.GetRequiredService<CallerCache>()));
         services.TryAddSingleton<ICallerAuthenticator, JwtCallerAuthenticator>();
         return services;
     }

@@ -44,6 +44,13 @@ public sealed class BearerAuthenticationOptions
     /// <summary>Timeout of one request to the issuer (discovery, keys, introspection; default 10 s).</summary>
     public TimeSpan BackchannelTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the user behind a token's subject is reused without a store look-up (default 30 s,
+    /// never past the token's expiry; zero turns it off): the longest a user change applied by another
+    /// instance takes to reach this one's callers. This instance's own projector drops it at once.
+    /// </summary>
+    public TimeSpan CallerCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Optional RFC 7662 introspection of every token (revocation and scope).</summary>
     public IntrospectionOptions Introspection { get; set; } = new();
 

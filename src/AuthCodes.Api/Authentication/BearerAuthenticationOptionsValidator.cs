@@ -58,6 +58,11 @@ internal sealed class BearerAuthenticationOptionsValidator : IValidateOptions<Be
             failures.Add($"{Section}:BackchannelTimeout must be positive and at most 2 minutes.");
         }
 
+        if (options.CallerCacheDuration < TimeSpan.Zero || options.CallerCacheDuration > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{Section}:CallerCacheDuration must be between 0 and 5 minutes.");
+        }
+
         var introspection = options.Introspection;
         if (introspection.Enabled)
         {

@@ -1,12 +1,13 @@
 using AuthCodes.ReadModel;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthCodes.Api.Authentication;
 
 /// <summary>
 /// Authenticates authentik access tokens: header as authentik reads it, local JWT validation,
-/// optional introspection, then the token's <c>sub</c> mapped to a live read-model user.
+/// optional introspection, then the token's <c>sub</c> mapped to a live read-model user (<see cref="CallerCache"/>).
 /// Logs say why a caller was refused, never the token, a secret or the header.
 /// </summary>
 internal sealed partial class JwtCallerAuthenticator : ICallerAuthenticator
@@ -19,23 +20,21 @@ internal sealed partial class JwtCallerAuthenticator : ICallerAuthenticator
 
     private readonly JwtTokenValidator validator;
     private readonly TokenIntrospector introspector;
-    private readonly ICodeReadStore store;
+    private readonly CallerCache callers;
     private readonly ILogger<JwtCallerAuthenticator> logger;
-    private readonly SubjectMode subjectMode;
     private readonly bool introspect;
 
     public JwtCallerAuthenticator(
         JwtTokenValidator validator,
         TokenIntrospector introspector,
-        ICodeReadStore store,
+        CallerCache callers,
         IOptions<BearerAuthenticationOptions> options,
         ILogger<JwtCallerAuthenticator> logger)
     {
         this.validator = validator;
         this.introspector = introspector;
-        this.store = store;
+        this.callers = callers;
         this.logger = logger;
-        subjectMode = SubjectModes.Parse(options.Value.SubjectMode);
         introspect = options.Value.Introspection.Enabled;
     }
 
@@ -47,7 +46,7 @@ internal sealed partial class JwtCallerAuthenticator : ICallerAuthenticator
             return refusal;
         }
 
-        string subject;
+        JsonWebToken token;
         try
         {
             var validation = await validator.ValidateAsync(credential, cancellationToken);
@@ -63,7 +62,7 @@ internal sealed partial class JwtCallerAuthenticator : ICallerAuthenticator
                 return Refused.InvalidToken;
             }
 
-            subject = validation.Token.Subject;
+            token = validation.Token;
         }
         catch (IssuerUnreachableException exception)
         {
@@ -71,7 +70,7 @@ internal sealed partial class JwtCallerAuthenticator : ICallerAuthenticator
             return new IssuerUnavailable(IssuerUnavailableDetail, IssuerRetryAfter);
         }
 
-        var user = await store.FindUserAsync(subjectMode, subject, cancellationToken);
+        var user = await callers.FindUserAsync(token.Subject, token.ValidTo, cancellationToken);
         if (user is null)
         {
             LogTokenRefused(logger, "no single user has the token's subject");
