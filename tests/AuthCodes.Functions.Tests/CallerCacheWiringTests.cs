@@ -61,6 +61,7 @@ public sealed class CallerCacheWiringTests
         Issuer = Issuer,
         Audience = Audience,
         Subject = new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", subject)]),
+        Claims = new Dictionary<string, object> { ["azp"] = Audience, ["uid"] = "access-token-1" }, // an authentik access token, not an ID token
         IssuedAt = now.UtcDateTime,
         NotBefore = now.UtcDateTime,
         Expires = now.AddMinutes(5).UtcDateTime,
