@@ -24,6 +24,7 @@ builder.Services
     .AddInProcessFollowerWhenConfigured(builder.Configuration)
     // Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
     .AddReadModelStore(builder.Configuration);
+builder.Services.AddOtlpTelemetryWhenConfigured(builder.Configuration);
 if (builder.Environment.IsDevelopment())
 {
     builder.Services.TrustDevelopmentSigningKey(builder.Configuration);
