@@ -48,23 +48,28 @@ internal static class FunctionsTelemetry
             .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
 
     /// <summary>
-    /// The identity that ingests when the resource refuses local (key) authentication: a user-assigned
-    /// one by its client id, else the system-assigned one; null (the connection string's key) without <c>Authorization=AAD</c>.
+    /// The identity that ingests when the resource refuses local (key) authentication, named by the
+    /// authentication string: a user-assigned one by its client id, else the system-assigned one; null
+    /// (the connection string's key) without <c>Authorization=AAD</c>.
     /// </summary>
-    internal static TokenCredential? IngestionCredential(string? authenticationString)
+    internal static TokenCredential? IngestionCredential(string? authenticationString) =>
+        UsesEntraIngestion(authenticationString, out var clientId)
+            ? new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : null;
+
+    /// <summary>Reads <c>Authorization=AAD</c> and the optional <c>ClientId=…</c> of an authentication string.</summary>
+    internal static bool UsesEntraIngestion(string? authenticationString, out string? clientId)
     {
-        var parts = (authenticationString ?? "")
-            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => part.Split('=', 2, StringSplitOptions.TrimEntries))
-            .Where(pair => pair.Length == 2)
-            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
-        if (!parts.TryGetValue("Authorization", out var authorization) || !string.Equals(authorization, "AAD", StringComparison.OrdinalIgnoreCase))
+        var parts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in (authenticationString ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            return null;
+            if (part.Split('=', 2, StringSplitOptions.TrimEntries) is [var key, { Length: > 0 } value])
+            {
+                parts[key] = value;
+            }
         }
 
-        return parts.TryGetValue("ClientId", out var clientId) && clientId.Length > 0
-            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
+        clientId = parts.GetValueOrDefault("ClientId");
+        return parts.TryGetValue("Authorization", out var authorization) && string.Equals(authorization, "AAD", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -129,6 +129,7 @@ public sealed class TelemetryTests
                 {
                     options.Transport = new HttpClientTransport(ingestion);
                     options.DisableOfflineStorage = true;
+                    options.EnableLiveMetrics = false;
                 }));
         var meter = harness.Services.GetRequiredService<MeterProvider>();
 
@@ -155,20 +156,17 @@ public sealed class TelemetryTests
     }
 
     [Theory]
-    [InlineData(null, null)]
-    [InlineData("", null)]
-    [InlineData("Authorization=key", null)]
-    [InlineData("ClientId=5c3d1f2e-0000-4000-8000-000000000001;Authorization=AAD", "user-assigned")]
-    [InlineData("Authorization=aad", "system-assigned")]
-    public void The_authentication_string_chooses_the_ingestion_identity(string? authenticationString, string? expected)
+    [InlineData(null, false, null)]
+    [InlineData("", false, null)]
+    [InlineData("Authorization=key", false, null)]
+    [InlineData("ClientId=5c3d1f2e-0000-4000-8000-000000000001;Authorization=AAD", true, "5c3d1f2e-0000-4000-8000-000000000001")]
+    [InlineData(" clientid = abc ; authorization = aad ", true, "abc")]
+    [InlineData("Authorization=AAD", true, null)]
+    public void The_authentication_string_names_the_ingestion_identity(string? authenticationString, bool entra, string? clientId)
     {
-        var credential = FunctionsTelemetry.IngestionCredential(authenticationString);
-
-        Assert.Equal(expected is null, credential is null);
-        if (expected is not null)
-        {
-            Assert.IsType<ManagedIdentityCredential>(credential);
-        }
+        Assert.Equal(entra, FunctionsTelemetry.UsesEntraIngestion(authenticationString, out var read));
+        Assert.Equal(clientId, read);
+        Assert.Equal(entra, FunctionsTelemetry.IngestionCredential(authenticationString) is ManagedIdentityCredential);
     }
 
     private static List<MetricPoint> Points(Metric metric)
