@@ -1,7 +1,9 @@
-// Alerts on the projection's own metrics, which ProjectionMetricsForwarder sends to Application
-// Insights as pre-aggregated custom metrics (customMetrics: valueSum, valueCount, valueMax):
-//   authcodes.projection.lag     seconds from an event's 'time' to its application
-//   authcodes.projection.events  events by outcome (dimension 'outcome': applied, ignored, rejected)
+// Alerts on the projection's own metrics, which the Functions worker exports with the Azure Monitor
+// OpenTelemetry exporter (AuthCodes.Projection's meter). Each export interval writes one customMetrics
+// row per instrument and attribute set: name = the instrument's name, valueSum = a counter's delta or a
+// histogram's sum, valueCount = a histogram's count (1 for a counter), customDimensions = the attributes:
+//   authcodes.projection.lag     seconds from an event's 'time' to its application (histogram)
+//   authcodes.projection.events  events by outcome (counter; dimension 'outcome': applied, ignored, rejected)
 // and on the subscription's dead-letter queue. Log search alerts, because the outcome dimension of
 // a custom metric is only alertable as a metric when 'custom metric dimensions' is switched on in
 // Application Insights, which a template cannot do.

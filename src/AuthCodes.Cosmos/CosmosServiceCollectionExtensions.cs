@@ -8,11 +8,17 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 
 namespace AuthCodes.Cosmos;
 
 public static class CosmosServiceCollectionExtensions
 {
+    /// <summary>The Cosmos SDK's span per operation (read, upsert, query), with its request charge and status codes.</summary>
+    public const string OperationActivitySource = "Azure.Cosmos.Operation";
+
+    private const string AzureActivitySourceSwitch = "Azure.Experimental.EnableActivitySource";
+
     /// <summary>
     /// Registers the Cosmos stores (<see cref="CosmosReadModelStore"/>) under the four store ports, one singleton
     /// <see cref="CosmosClient"/>, and a hosted service that makes the containers ready at start-up
@@ -54,6 +60,9 @@ public static class CosmosServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton(sp => sp.GetRequiredService<ReadModelStores>().Views));
         services.Replace(ServiceDescriptor.Singleton(sp => sp.GetRequiredService<ReadModelStores>().RejectedEvents));
         services.AddHostedService<CosmosStartup>();
+        // The SDK's operation spans join whatever tracer provider the host builds, under the span that caused them.
+        EnableOperationSpans();
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(OperationActivitySource));
         return services;
     }
 
@@ -78,6 +87,7 @@ public static class CosmosServiceCollectionExtensions
     /// <summary>The one client: System.Text.Json items, 429s retried by the SDK with bounded waits, key only for emulators.</summary>
     public static CosmosClient CreateClient(CosmosStoreOptions options, Action<CosmosClientOptions>? configureClient = null)
     {
+        EnableOperationSpans();
         var clientOptions = new CosmosClientOptions
         {
             UseSystemTextJsonSerializerWithOptions = CosmosJson.Options,
@@ -85,6 +95,8 @@ public static class CosmosServiceCollectionExtensions
             MaxRetryAttemptsOnRateLimitedRequests = 9,
             MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(30),
             EnableContentResponseOnWrite = false,
+            // Off by default in the SDK; without a listener for OperationActivitySource it costs nothing.
+            CosmosClientTelemetryOptions = new CosmosClientTelemetryOptions { DisableDistributedTracing = false },
         };
         if (options.GatewayOnly)
         {
@@ -98,6 +110,13 @@ public static class CosmosServiceCollectionExtensions
             ? new CosmosClient(endpoint, options.AccountKey, clientOptions)
             : new CosmosClient(endpoint, Credential(options), clientOptions);
     }
+
+    /// <summary>
+    /// The SDK starts its operation spans through Azure.Core, which keeps them off unless this switch is on
+    /// and reads it once, when the process first uses an Azure SDK client (the exporter's credential, say):
+    /// so it is set when a host composes the store, and again for clients made outside a host.
+    /// </summary>
+    private static void EnableOperationSpans() => AppContext.SetSwitch(AzureActivitySourceSwitch, true);
 
     /// <summary>A user-assigned identity needs its client id; without one, DefaultAzureCredential (developer sign-in, system identity).</summary>
     internal static TokenCredential Credential(CosmosStoreOptions options) =>

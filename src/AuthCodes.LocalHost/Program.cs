@@ -34,6 +34,7 @@ try
         .AddLoopbackTrust()
         // Store=embedded (default) or Store=cosmos (`--store cosmos`; settings in the Cosmos section).
         .AddReadModelStore(builder.Configuration);
+    builder.Services.AddOtlpTelemetryWhenConfigured(builder.Configuration);
     if (builder.Environment.IsDevelopment())
     {
         builder.Services.TrustDevelopmentSigningKey(builder.Configuration);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using AuthCodes.ReadModel;
@@ -21,8 +22,17 @@ public sealed partial class ChangeEventIntake(
 {
     public const string MeterName = "AuthCodes.Projection";
 
+    /// <summary>
+    /// One span per event (<see cref="EventSpanName"/>), under the caller's span (the function
+    /// invocation, the intake request) and above the store calls the event causes.
+    /// </summary>
+    public const string ActivitySourceName = "AuthCodes.Projection";
+
+    public const string EventSpanName = "project change event";
+
     public static readonly TimeSpan DefaultRejectedEventRetention = TimeSpan.FromDays(14);
 
+    private static readonly ActivitySource Activities = new(ActivitySourceName);
     private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
         "authcodes.projection.lag", "s", "Time from an event's 'time' to its application.");
@@ -82,6 +92,26 @@ public sealed partial class ChangeEventIntake(
             : parsed;
 
     private async Task<ProjectionOutcome> HandleAsync(ParsedEvent parsed, BinaryData body, CancellationToken cancellationToken)
+    {
+        using var activity = Activities.StartActivity(EventSpanName);
+        try
+        {
+            var outcome = await ApplyAsync(parsed, body, cancellationToken);
+            activity?.SetTag("cloudevents.event_id", outcome.EventId)
+                .SetTag("cloudevents.event_type", outcome.Type)
+                .SetTag("cloudevents.event_subject", outcome.Subject)
+                .SetTag("authcodes.projection.outcome", outcome.Kind.Name());
+            return outcome;
+        }
+        catch (Exception exception) when (activity is not null)
+        {
+            // The message is abandoned and redelivered: the span shows the failure that caused it.
+            activity.AddException(exception).SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<ProjectionOutcome> ApplyAsync(ParsedEvent parsed, BinaryData body, CancellationToken cancellationToken)
     {
         var outcome = await projector.ApplyAsync(parsed, cancellationToken);
         var now = time.GetUtcNow();

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace AuthCodes.Projection;
 
@@ -56,6 +58,9 @@ public static class ProjectionServiceCollectionExtensions
         {
             RejectedEventRetention = sp.GetRequiredService<IOptions<EventsOptions>>().Value.RejectedEventRetention,
         });
+        // The intake's spans and metrics join whatever OpenTelemetry providers the host builds (none: no cost).
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(ChangeEventIntake.ActivitySourceName));
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ChangeEventIntake.MeterName));
         return services;
     }
 

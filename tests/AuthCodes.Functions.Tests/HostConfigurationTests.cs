@@ -12,16 +12,17 @@ namespace AuthCodes.Functions.Tests;
 public sealed class HostConfigurationTests
 {
     [Fact]
-    public void Host_json_is_version_2_with_the_api_route_prefix_and_request_telemetry_unsampled()
+    public void Host_json_is_version_2_with_the_api_route_prefix_and_opentelemetry_request_telemetry_unsampled()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")));
         var root = host.RootElement;
 
         Assert.Equal("2.0", root.GetProperty("version").GetString());
         Assert.Equal("api", root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        var sampling = root.GetProperty("logging").GetProperty("applicationInsights").GetProperty("samplingSettings");
-        Assert.True(sampling.GetProperty("isEnabled").GetBoolean());
-        Assert.Contains("Request", sampling.GetProperty("excludedTypes").GetString()!.Split(';'));
+        // The host emits OpenTelemetry, in the worker's traces; it does not sample them, and the Application
+        // Insights SDK's samplingSettings would not apply, so none may suggest otherwise.
+        Assert.Equal("OpenTelemetry", root.GetProperty("telemetryMode").GetString());
+        Assert.False(root.GetProperty("logging").TryGetProperty("applicationInsights", out _));
     }
 
     [Fact]

@@ -29,23 +29,27 @@ internal sealed class ProjectorHarness : IDisposable
 
     private readonly ServiceProvider services;
 
-    public ProjectorHarness(ReadModelStores? store = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configureServices">Adds to the app's registrations (the telemetry tests' exporters).</param>
+    public ProjectorHarness(ReadModelStores? store = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection, IConfiguration>? configureServices = null)
     {
         Store = store ?? EmbeddedReadModelStore.Create(Clock);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Events:Source"] = Source })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
-        services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddFakeLogging()
             .AddSingleton<TimeProvider>(Clock)
             .ReplaceReadModelStores(Store)
             .AddSingleton<IConfiguration>(configuration)
             .AddChangeEventProjection()
-            .RequireEventSource()
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+            .RequireEventSource();
+        configureServices?.Invoke(collection, configuration);
+        services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         Function = ActivatorUtilities.CreateInstance<ProjectChangeEvent>(services);
     }
+
+    public IServiceProvider Services => services;
 
     public ReadModelStores Store { get; }
 

@@ -14,10 +14,13 @@ public sealed partial class AlertsAndAzdTests
         var queries = infra.OfType("Microsoft.Insights/scheduledQueryRules")
             .Select(rule => rule.Properties["criteria"]!["allOf"]![0]!["query"]!.ToString())
             .ToList();
-        // The metric names ProjectionMetricsForwarder sends (AuthCodes.Projection's meter instruments).
-        Assert.Single(queries, query => query.Contains("\"authcodes.projection.lag\"", StringComparison.Ordinal));
+        // The customMetrics rows the Azure Monitor exporter writes for AuthCodes.Projection's instruments (the shape
+        // AuthCodes.Functions.Tests pins): the lag histogram's mean over rows of sums and counts, the counter's deltas.
+        Assert.Single(queries, query => query.Contains("\"authcodes.projection.lag\"", StringComparison.Ordinal)
+            && query.Contains("sum(valueSum) / sum(valueCount)", StringComparison.Ordinal));
         Assert.Single(queries, query => query.Contains("\"authcodes.projection.events\"", StringComparison.Ordinal)
-            && query.Contains("customDimensions.outcome) == \"rejected\"", StringComparison.Ordinal));
+            && query.Contains("customDimensions.outcome) == \"rejected\"", StringComparison.Ordinal)
+            && query.Contains("sum(valueSum)", StringComparison.Ordinal));
         Assert.Single(infra.OfType("Microsoft.Insights/metricAlerts"), alert => alert.Properties.ToJsonString().Contains("DeadletteredMessages", StringComparison.Ordinal));
     }
 

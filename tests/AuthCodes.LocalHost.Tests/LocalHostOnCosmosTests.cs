@@ -1,13 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using AuthCodes.Cosmos;
 using AuthCodes.Projection;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using AuthCodes.Testing.Cosmos;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthCodes.LocalHost.Tests;
@@ -18,48 +14,23 @@ public sealed class LocalHostOnCosmosTests(LocalCosmosServer server) : IClassFix
     [Fact]
     public async Task Store_cosmos_runs_the_local_host_on_containers_it_creates_at_start_up()
     {
-        var suffix = Guid.NewGuid().ToString("N");
-        var keyFolder = Path.Combine(Path.GetTempPath(), "authcodes-tests", suffix);
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("Store", "cosmos");
-            builder.UseSetting("Cosmos:AccountEndpoint", server.Endpoint);
-            builder.UseSetting("Cosmos:AccountKey", server.Key);
-            builder.UseSetting("Cosmos:Database", "localhost");
-            builder.UseSetting("Cosmos:CodesContainer", "codes-" + suffix);
-            builder.UseSetting("Cosmos:EntitiesContainer", "entities-" + suffix);
-            builder.UseSetting("Cosmos:GatewayOnly", "true");
-            builder.UseSetting("DevelopmentSigningKey:Path", Path.Combine(keyFolder, "key.pem"));
-            builder.UseSetting("Authentication:Issuer", "urn:authcodes:local-development");
-            builder.UseSetting("Authentication:Audience", "authcodes-local");
-            builder.ConfigureTestServices(services => services.AddSingleton(new CosmosClientCustomization(server.ConfigureClient)));
-        });
-        try
-        {
-            using var client = factory.CreateClient();
-            using var health = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
-            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-            Assert.Equal("healthy", JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        using var host = new CosmosLocalHost(server);
+        var factory = host.Factory;
+        using var client = factory.CreateClient();
+        using var health = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("healthy", JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
 
-            var codes = factory.Services.GetRequiredService<ICodeReadStore>();
-            Assert.Equal("CosmosCodeReadStore", codes.GetType().Name);
-            Assert.Equal("CosmosSnapshotStore", factory.Services.GetRequiredService<ISnapshotStore>().GetType().Name);
-            Assert.Equal("CosmosViewStore", factory.Services.GetRequiredService<IViewStore>().GetType().Name);
-            Assert.Equal("CosmosRejectedEventStore", factory.Services.GetRequiredService<IRejectedEventStore>().GetType().Name);
-            var projector = factory.Services.GetRequiredService<Projector>();
-            var user = new UserState(1, "alice", "Alice", true, null, [], "alice@example.com", "", Sample.Json("{}"), "uid-1", "users", "internal", Guid.NewGuid());
-            var outcome = await projector.ApplyAsync(
-                new ChangeEvent("evt-1", "https://auth.example.com/", "io.goauthentik.user.saved", "user/1", user.Key, false, 1, null, user), CancellationToken.None);
-            Assert.Equal(OutcomeKind.Applied, outcome.Kind);
-            Assert.Equal("alice", (await codes.FindUserAsync(SubjectMode.UserUsername, "alice", CancellationToken.None))?.Username);
-        }
-        finally
-        {
-            if (Directory.Exists(keyFolder))
-            {
-                Directory.Delete(keyFolder, recursive: true);
-            }
-        }
+        var codes = factory.Services.GetRequiredService<ICodeReadStore>();
+        Assert.Equal("CosmosCodeReadStore", codes.GetType().Name);
+        Assert.Equal("CosmosSnapshotStore", factory.Services.GetRequiredService<ISnapshotStore>().GetType().Name);
+        Assert.Equal("CosmosViewStore", factory.Services.GetRequiredService<IViewStore>().GetType().Name);
+        Assert.Equal("CosmosRejectedEventStore", factory.Services.GetRequiredService<IRejectedEventStore>().GetType().Name);
+        var projector = factory.Services.GetRequiredService<Projector>();
+        var user = new UserState(1, "alice", "Alice", true, null, [], "alice@example.com", "", Sample.Json("{}"), "uid-1", "users", "internal", Guid.NewGuid());
+        var outcome = await projector.ApplyAsync(
+            new ChangeEvent("evt-1", "https://auth.example.com/", "io.goauthentik.user.saved", "user/1", user.Key, false, 1, null, user), CancellationToken.None);
+        Assert.Equal(OutcomeKind.Applied, outcome.Kind);
+        Assert.Equal("alice", (await codes.FindUserAsync(SubjectMode.UserUsername, "alice", CancellationToken.None))?.Username);
     }
 }
