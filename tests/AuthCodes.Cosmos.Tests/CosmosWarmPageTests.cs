@@ -112,7 +112,7 @@ public sealed class CosmosWarmPageTests(LocalCosmosServer server, ITestOutputHel
     {
         Issuer = Issuer,
         Audience = Audience,
-        Claims = new Dictionary<string, object> { ["sub"] = subject },
+        Claims = new Dictionary<string, object> { ["sub"] = subject, ["azp"] = Audience, ["uid"] = "access-token-1" }, // an authentik access token, not an ID token
         IssuedAt = now.UtcDateTime,
         NotBefore = now.UtcDateTime,
         Expires = now.AddMinutes(5).UtcDateTime,
