@@ -228,4 +228,11 @@ public sealed class AuthorizationCodeQueriesTests : IAsyncLifetime
         Assert.Equal([4L], last.Codes.Select(c => c.Pk));
         Assert.Equal(new PageEnvelope(Next: 0, Previous: 1, Count: 4, Current: 2, TotalPages: 2, StartIndex: 4, EndIndex: 4), last.Page);
     }
+
+    [Fact]
+    public void Not_found_outcomes_carry_djangos_details()
+    {
+        Assert.Equal("Not found.", NotFoundOutcome.NotFound.Detail);
+        Assert.Equal("Invalid page.", NotFoundOutcome.InvalidPage.Detail);
+    }
 }
