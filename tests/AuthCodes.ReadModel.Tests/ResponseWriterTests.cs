@@ -66,6 +66,15 @@ public sealed class ResponseWriterTests
     }
 
     [Fact]
+    public void Writes_an_empty_client_secret_for_a_superuser_when_the_providers_secret_was_not_read()
+    {
+        // The provider was deleted between the page read and the batched secret read.
+        var json = Write(Code, new RenderOptions(Sample.Now, true, new Dictionary<long, string>()));
+
+        Assert.Contains(ProviderHead + J("'client_secret':'',") + ProviderTail, json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Writes_null_groups_obj_when_groups_are_not_included()
     {
         var json = Write(Code, new RenderOptions(Sample.Now, IncludeGroups: false, ClientSecrets: null));
