@@ -83,6 +83,7 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
     [InlineData("https://other.example.com/application/o/authcodes/")]
     [InlineData("{issuer}x/")]
     [InlineData("{issuer-without-slash}")]
+    [InlineData("{issuer}/other/")] // another provider's issuer under this one's path: the configured issuer is its prefix
     public async Task A_token_from_another_issuer_is_refused(string tokenIssuer)
     {
         tokenIssuer = tokenIssuer
@@ -147,6 +148,8 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
         Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(Mint(credentials: Tokens.Rs256(rotated))));
 
         // IdentityModel refreshes in the background: wait for the signal that the JWKS was asked for again.
+        // That refresh is a real HTTP request to the loopback issuer on a thread-pool task, which no
+        // fake clock drives; the real-time bound only turns a missing refresh into a failure, not a hang.
         await issuer.JwksRequested(2).WaitAsync(TimeSpan.FromSeconds(30));
     }
 

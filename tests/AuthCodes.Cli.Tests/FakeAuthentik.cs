@@ -29,7 +29,7 @@ internal sealed class FakeAuthentik : IAsyncDisposable
 
     private FakeAuthentik(WebApplication app) => this.app = app;
 
-    public FakeTimeProvider Clock { get; } = new(TestEvents.Now);
+    public SignalingClock Clock { get; } = new(TestEvents.Now);
 
     public Dictionary<string, List<JsonObject>> Lists { get; } = new()
     {

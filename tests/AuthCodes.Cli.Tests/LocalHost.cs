@@ -6,14 +6,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuthCodes.Cli.Tests;
 
 /// <summary>
 /// The real local host in-process (Development) over a store the test reads; requests come from
 /// loopback unless <paramref name="intakeKey"/> is given, then from nowhere, so the intake wants the key.
+/// With <paramref name="clock"/> the host runs on it (give the store the same one); otherwise on the real clock.
 /// </summary>
-internal sealed class LocalHost(ReadModelStores store, string? acceptedSource = null, string? intakeKey = null) : WebApplicationFactory<Program>
+internal sealed class LocalHost(ReadModelStores store, string? acceptedSource = null, string? intakeKey = null, TimeProvider? clock = null) : WebApplicationFactory<Program>
 {
     private readonly string keyFolder = Path.Combine(Path.GetTempPath(), "authcodes-publishing-tests", Guid.NewGuid().ToString("N"));
 
@@ -28,6 +30,12 @@ internal sealed class LocalHost(ReadModelStores store, string? acceptedSource = 
         builder.ConfigureTestServices(services =>
         {
             services.ReplaceReadModelStores(store);
+            if (clock is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(clock);
+            }
+
             if (intakeKey is null)
             {
                 services.AddSingleton<IStartupFilter>(new LoopbackClient());

@@ -12,7 +12,7 @@ public sealed class ServiceBusClientTests : IDisposable
     public void Dispose() => folder.Dispose();
 
     private string EventsFile() =>
-        folder.Write("events.jsonl", TestEvents.OnePerEntity(TestEvents.Factory(), DateTimeOffset.UtcNow.AddMinutes(10)).Select(e => e.Json));
+        folder.Write("events.jsonl", TestEvents.OnePerEntity(TestEvents.Factory(), TestEvents.Now.AddMinutes(10)).Select(e => e.Json));
 
     [Fact]
     public async Task An_unreachable_namespace_leaves_every_event_reported_not_sent_in_one_line_without_stack_trace_or_key()

@@ -1,6 +1,7 @@
 using AuthCodes.Contract;
 using AuthCodes.ReadModel;
 using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 
 namespace AuthCodes.Cli.Tests;
@@ -11,9 +12,9 @@ public sealed class ValidateAndPublishTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    /// <summary>One event per entity; the code expires in ten minutes of the real clock (the local host runs on it).</summary>
+    /// <summary>One event per entity; the code expires ten minutes after <see cref="TestEvents.Now"/>, the local hosts' fake clock.</summary>
     private static List<string> ValidLines() =>
-        [.. TestEvents.OnePerEntity(TestEvents.Factory(), DateTimeOffset.UtcNow.AddMinutes(10)).Select(e => e.Json)];
+        [.. TestEvents.OnePerEntity(TestEvents.Factory(), TestEvents.Now.AddMinutes(10)).Select(e => e.Json)];
 
     /// <summary>Valid lines 1-5, then a blank line 6 and four bad ones: 7 not JSON, 8 a numberless version, 9 a pk mismatch, 10 a reused id.</summary>
     private string BadFile()
@@ -115,8 +116,9 @@ public sealed class ValidateAndPublishTests : IDisposable
     [Fact]
     public async Task Publish_to_a_running_local_host_applies_the_events_to_its_read_model()
     {
-        var store = EmbeddedReadModelStore.Create();
-        using var host = new LocalHost(store, TestEvents.Source);
+        var clock = new FakeTimeProvider(TestEvents.Now);
+        var store = EmbeddedReadModelStore.Create(clock);
+        using var host = new LocalHost(store, TestEvents.Source, clock: clock);
         var cli = new Cli { IntakeHandler = host.Server.CreateHandler(), In = new StringReader(string.Join('\n', ValidLines())) };
 
         var exit = await cli.RunAsync("publish", "-", "--to", "http://127.0.0.1:7071");
@@ -132,8 +134,9 @@ public sealed class ValidateAndPublishTests : IDisposable
     [Fact]
     public async Task Publish_to_a_local_host_reports_rejected_and_ignored_events_by_line()
     {
-        var store = EmbeddedReadModelStore.Create();
-        using var host = new LocalHost(store, TestEvents.Source);
+        var clock = new FakeTimeProvider(TestEvents.Now);
+        var store = EmbeddedReadModelStore.Create(clock);
+        using var host = new LocalHost(store, TestEvents.Source, clock: clock);
         var lines = ValidLines();
         var foreign = new ChangeEventFactory("https://other.example.com/", () => "evt-foreign").Saved(TestEvents.Code(9002), 5);
         lines.Add(foreign.Json);
@@ -154,8 +157,9 @@ public sealed class ValidateAndPublishTests : IDisposable
     [Fact]
     public async Task Publish_with_a_wrong_intake_key_says_refused_with_the_status_not_may_have_arrived()
     {
-        var store = EmbeddedReadModelStore.Create();
-        using var host = new LocalHost(store, TestEvents.Source, intakeKey: "right-key");
+        var clock = new FakeTimeProvider(TestEvents.Now);
+        var store = EmbeddedReadModelStore.Create(clock);
+        using var host = new LocalHost(store, TestEvents.Source, intakeKey: "right-key", clock: clock);
         var cli = new Cli { IntakeHandler = host.Server.CreateHandler() };
 
         var exit = await cli.RunAsync("publish", folder.Write("events.jsonl", ValidLines().Take(2)), "--to", "http://127.0.0.1:7071", "--intake-key", "wrong-key");

@@ -68,7 +68,10 @@ public sealed class CliFollowTests(PostgresCluster cluster)
     }
 }
 
-/// <summary>Bounded polling for state that offers no signal (a store behind HTTP).</summary>
+/// <summary>
+/// Bounded polling for state that offers no signal (a store behind HTTP). It is fed by a real
+/// PostgreSQL's logical replication, which only real time moves, so both the poll and its bound are real time.
+/// </summary>
 internal static class Eventually
 {
     public static async Task TrueAsync(Func<Task<bool>> condition, Func<string>? explain = null)

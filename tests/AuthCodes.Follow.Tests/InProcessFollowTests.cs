@@ -5,6 +5,10 @@ using AuthCodes.LocalHost;
 using AuthCodes.Cli.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AuthCodes.Follow.Tests;
 
@@ -56,8 +60,11 @@ public sealed class InProcessFollowTests(PostgresCluster cluster)
 
         private string KeyPath => Path.Combine(keyFolder, "key.pem");
 
+        /// <summary>The host's clock: it judges tokens and code expiry at the rows' fixed date (the follower itself waits in real time).</summary>
+        private readonly FakeTimeProvider clock = new(TestEvents.Now);
+
         public string Token(string username) => DevelopmentToken.Create(
-            DevelopmentSigningKey.LoadOrCreate(KeyPath), new BearerAuthenticationOptions { Issuer = Issuer, Audience = Audience }, username, DateTime.UtcNow, TimeSpan.FromHours(1));
+            DevelopmentSigningKey.LoadOrCreate(KeyPath), new BearerAuthenticationOptions { Issuer = Issuer, Audience = Audience }, username, clock.GetUtcNow().UtcDateTime, TimeSpan.FromHours(1));
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -66,10 +73,13 @@ public sealed class InProcessFollowTests(PostgresCluster cluster)
             builder.UseSetting("Authentication:Issuer", Issuer);
             builder.UseSetting("Authentication:Audience", Audience);
             builder.UseSetting("Events:Source", RunningFollower.Source);
-            // The host judges expiry by the real clock; a long grace period keeps the fixed-date codes.
-            builder.UseSetting("Events:CodeGracePeriod", "36500.00:00:00");
             builder.UseSetting("Follow:Postgres", postgres);
             builder.UseSetting("Follow:CreatePublication", "true");
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(clock);
+            });
         }
 
         protected override void Dispose(bool disposing)

@@ -31,7 +31,7 @@ public sealed class EventIntakeTests
     [Fact]
     public async Task Applies_an_event_and_answers_its_outcome()
     {
-        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+        using var factory = LocalHostFactory.OnEmptyStore();
 
         var response = await PostAsync(factory, UserEvent);
 
@@ -45,7 +45,7 @@ public sealed class EventIntakeTests
     [Fact]
     public async Task Records_a_rejected_event_lists_it_and_replays_it_on_request()
     {
-        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+        using var factory = LocalHostFactory.OnEmptyStore();
         var invalid = UserEvent.Replace("\"username\":\"alice\",", "", StringComparison.Ordinal);
 
         var posted = JsonDocument.Parse(await (await PostAsync(factory, invalid)).Content.ReadAsStringAsync()).RootElement;
@@ -65,7 +65,7 @@ public sealed class EventIntakeTests
     [Fact]
     public async Task Pages_the_rejected_events()
     {
-        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+        using var factory = LocalHostFactory.OnEmptyStore();
         foreach (var id in new[] { "evt-a", "evt-b", "evt-c" })
         {
             await PostAsync(factory, UserEvent.Replace("\"username\":\"alice\",", "", StringComparison.Ordinal).Replace("evt-1", id, StringComparison.Ordinal));
@@ -88,7 +88,7 @@ public sealed class EventIntakeTests
     [Fact]
     public async Task Refuses_a_body_over_4_MB_with_413_in_the_intakes_shape()
     {
-        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+        using var factory = LocalHostFactory.OnEmptyStore();
 
         var response = await PostAsync(factory, "[" + new string(' ', 4 * 1024 * 1024) + "]", CloudEventContentTypes.Batch);
 
@@ -99,7 +99,7 @@ public sealed class EventIntakeTests
     [Fact]
     public async Task Refuses_a_batch_of_more_than_1000_events_with_400()
     {
-        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+        using var factory = LocalHostFactory.OnEmptyStore();
 
         var response = await PostAsync(factory, "[" + string.Join(',', Enumerable.Repeat("{}", 1001)) + "]", CloudEventContentTypes.Batch);
 
@@ -111,7 +111,7 @@ public sealed class EventIntakeTests
     [Fact]
     public async Task Refuses_other_media_types_with_415()
     {
-        using var factory = new LocalHostFactory(EmbeddedReadModelStore.Create());
+        using var factory = LocalHostFactory.OnEmptyStore();
 
         var response = await PostAsync(factory, UserEvent, "application/json");
 

@@ -230,7 +230,7 @@ public sealed class ListContractTests(SeededLocalHost host) : IClassFixture<Seed
     public async Task An_expired_token_answers_403()
     {
         using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", factory.TokenFor("alice", TimeSpan.FromMinutes(5), DateTime.UtcNow.AddHours(-1)));
+        client.DefaultRequestHeaders.Authorization = new("Bearer", factory.TokenFor("alice", TimeSpan.FromMinutes(5), factory.Time.GetUtcNow().UtcDateTime.AddHours(-1)));
 
         var response = await client.GetAsync(List);
 

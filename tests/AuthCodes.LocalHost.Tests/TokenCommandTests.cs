@@ -38,7 +38,9 @@ public sealed class TokenCommandTests
     [Fact]
     public async Task Says_nothing_more_for_a_user_the_host_knows()
     {
-        using var host = new LocalHostFactory(await SeededStore.CreateAsync());
+        // The token command mints at the real clock (it is a separate process in use), so the host
+        // that accepts its token must judge the token's lifetime by the real clock too.
+        using var host = new LocalHostFactory(await SeededStore.CreateAsync(), clock: TimeProvider.System);
 
         var (exit, token, error) = Token(host, "alice", host.Server.CreateHandler());
 

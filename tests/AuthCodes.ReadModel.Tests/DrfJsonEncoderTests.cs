@@ -49,4 +49,25 @@ public sealed class DrfJsonEncoderTests
 
         Assert.Equal(value, JsonSerializer.Deserialize<string>(Write(value)));
     }
+
+    [Fact]
+    public void Encodes_utf16_text_skipping_a_surrogate_pair_whole()
+    {
+        Assert.Equal("\ud83d\ude00\\\"", DrfJsonEncoder.Instance.Encode("\ud83d\ude00\""));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x61, 0x20, 0x7f, 0x62 }, -1)] // space and DEL are written raw
+    [InlineData(new byte[] { 0x61, 0x22 }, 1)]
+    [InlineData(new byte[] { 0x61, 0x5c }, 1)]
+    [InlineData(new byte[] { 0x61, 0x1f }, 1)]
+    [InlineData(new byte[] { 0xc3, 0xa9, 0x61 }, -1)] // é
+    [InlineData(new byte[] { 0xc3, 0xa9, 0xe2, 0x80, 0xa8 }, 2)] // é, U+2028
+    [InlineData(new byte[] { 0xf0, 0x9f, 0x98, 0x80, 0x0a }, 4)] // 😀, newline
+    [InlineData(new byte[] { 0x61, 0x80 }, 1)] // a continuation byte alone is no character
+    [InlineData(new byte[] { 0x61, 0xff, 0x62 }, 1)]
+    public void Finds_the_first_utf8_byte_to_encode(byte[] utf8, int expected)
+    {
+        Assert.Equal(expected, DrfJsonEncoder.Instance.FindFirstCharacterToEncodeUtf8(utf8));
+    }
 }

@@ -124,4 +124,35 @@ public sealed class ListQueryTests
         Assert.Equal(number, page.Number is { } n ? (int)n : null);
         Assert.Equal(isLast, page.IsLast);
     }
+
+    [Theory]
+    [InlineData("-9223372036854775808", long.MinValue)]
+    [InlineData("9223372036854775807", long.MaxValue)]
+    public void A_filter_value_may_be_any_64_bit_integer(string raw, long expected)
+    {
+        Assert.Equal(new FilterValue(true, expected), FilterValue.Parse(raw));
+    }
+
+    [Theory]
+    [InlineData("-9223372036854775809")]
+    [InlineData("9223372036854775808")]
+    public void A_filter_value_past_64_bits_is_invalid(string raw)
+    {
+        Assert.Equal(new FilterValue(true, null), FilterValue.Parse(raw));
+    }
+
+    [Fact]
+    public void Search_splits_on_the_information_separators_python_counts_as_whitespace()
+    {
+        Assert.Equal(["a", "b", "c", "d", "e"], ListQuery.SplitSearchTerms("a\u001cb\u001dc\u001ed\u001fe"));
+    }
+
+    [Fact]
+    public void A_search_too_long_has_no_terms_only_its_error()
+    {
+        var query = ListQuery.Parse(name => name == "search" ? new string('a', 257) : null, 100);
+
+        Assert.Empty(query.SearchTerms);
+        Assert.Equal(ListQuery.SearchTooLongMessage, query.SearchError);
+    }
 }

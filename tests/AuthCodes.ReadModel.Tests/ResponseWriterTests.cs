@@ -83,6 +83,17 @@ public sealed class ResponseWriterTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void Writes_an_empty_client_secret_for_a_superuser_when_the_providers_secret_was_not_read(bool rendered)
+    {
+        // The provider was deleted between the page read and the batched secret read.
+        var json = Write(Code, new RenderOptions(Sample.Now, true, new Dictionary<long, string>()), rendered);
+
+        Assert.Contains(ProviderHead + J("'client_secret':'',") + ProviderTail, json, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void Writes_null_groups_obj_when_groups_are_not_included(bool rendered)
     {
         var json = Write(Code, new RenderOptions(Sample.Now, IncludeGroups: false, ClientSecrets: null), rendered);

@@ -170,19 +170,23 @@ public sealed class LocalCosmosServer : IAsyncLifetime, IDisposable
         }
     }
 
-    /// <summary>Several test assemblies start servers at once; on a clean machine only one of them may run <c>npm ci</c>.</summary>
+    /// <summary>
+    /// Several test assemblies start servers at once; on a clean machine only one of them may run <c>npm ci</c>.
+    /// The lock is a file held by another process, which offers no signal when released: this polls,
+    /// in real time because it waits for another process's real work, bounded by the npm timeout.
+    /// </summary>
     private static async Task<FileStream> LockInstallAsync(string folder)
     {
-        var deadline = DateTime.UtcNow + NpmTimeout;
+        using var bound = new CancellationTokenSource(NpmTimeout);
         while (true)
         {
             try
             {
                 return new FileStream(Path.Combine(folder, ".install.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (!bound.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                await Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None);
             }
         }
     }

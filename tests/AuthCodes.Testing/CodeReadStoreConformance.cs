@@ -60,6 +60,50 @@ public abstract class CodeReadStoreConformance : ReadModelStoreConformance
         Assert.Equal(expected.Length, await store.Codes.CountCodesAsync(filter, None));
     }
 
+    [Fact]
+    public async Task Counts_for_each_caller_of_one_store_instance_their_own_codes()
+    {
+        // The callers of one host share its store: a superuser (no user filter), then Alice and Bob
+        // (each filtered to themselves), then the superuser again; remembered counts must not mix.
+        var store = await SeededStoreAsync();
+
+        Assert.Equal(7, await store.Codes.CountCodesAsync(CodeFilter.All, None));
+        Assert.Equal(4, await store.Codes.CountCodesAsync(new CodeFilter(User: Alice.Pk), None));
+        Assert.Equal(3, await store.Codes.CountCodesAsync(new CodeFilter(User: Bob.Pk), None));
+        Assert.Equal(0, await store.Codes.CountCodesAsync(new CodeFilter(User: Carol.Pk), None));
+        Assert.Equal(2, await store.Codes.CountCodesAsync(new CodeFilter(User: Alice.Pk, Provider: ProviderTwo.Pk), None));
+        Assert.Equal(7, await store.Codes.CountCodesAsync(CodeFilter.All, None));
+    }
+
+    [Fact]
+    public async Task A_saved_code_is_counted_and_paged_at_once_after_earlier_listings()
+    {
+        var store = await SeededStoreAsync();
+        Assert.Equal(7, await store.Codes.CountCodesAsync(CodeFilter.All, None));
+        Assert.Equal(4, await store.Codes.CountCodesAsync(new CodeFilter(User: Alice.Pk), None));
+        Assert.Equal(new long[] { 7, 6, 5 }, await ListPksAsync(store, CodeFilter.All, "-pk", 0, 3));
+
+        await store.Views.SaveCodeAsync(Sample.Code(8, ProviderOne, Carol, T), None);
+        await store.Views.SaveCodeAsync(Sample.Code(3, ProviderOne, Bob, T.AddMinutes(5)), None); // Alice's code 3 is now Bob's
+
+        Assert.Equal(8, await store.Codes.CountCodesAsync(CodeFilter.All, None));
+        Assert.Equal(3, await store.Codes.CountCodesAsync(new CodeFilter(User: Alice.Pk), None));
+        Assert.Equal(new long[] { 5, 4, 3 }, await ListPksAsync(store, CodeFilter.All, "-pk", 3, 3));
+    }
+
+    [Fact]
+    public async Task A_deleted_code_is_no_longer_counted_or_paged_after_earlier_listings()
+    {
+        var store = await SeededStoreAsync();
+        Assert.Equal(7, await store.Codes.CountCodesAsync(CodeFilter.All, None));
+        Assert.Equal(new long[] { 1, 2, 3 }, await ListPksAsync(store, CodeFilter.All, "pk", 0, 3));
+
+        Assert.True(await store.Views.DeleteCodeAsync(2, None));
+
+        Assert.Equal(6, await store.Codes.CountCodesAsync(CodeFilter.All, None));
+        Assert.Equal(new long[] { 5, 6, 7 }, await ListPksAsync(store, CodeFilter.All, "pk", 3, 3));
+    }
+
     [Theory]
     [InlineData("graf", new long[] { 2, 3, 5, 7 })] // provider name
     [InlineData("ökonomie", new long[] { 1, 4, 6 })] // provider name, non-ASCII lower-cased
