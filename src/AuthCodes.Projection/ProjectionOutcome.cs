@@ -53,9 +53,10 @@ public sealed record ProjectionOptions
 
     /// <summary>
     /// How many derived items of one event are written (and read back when settling) at once: a provider
-    /// fan-out over 10,000 codes at ~5 ms per round trip takes 50 s one at a time, ~3 s sixteen at a time.
+    /// fan-out over 10,000 codes at 5 ms per round trip takes over 50 s one at a time, 5.3 s sixteen at a
+    /// time and 2.8 s thirty-two at a time (measured, docs/benchmarks.md).
     /// </summary>
     public int FanOutParallelism { get; init; } = DefaultFanOutParallelism;
 
-    public const int DefaultFanOutParallelism = 16;
+    public const int DefaultFanOutParallelism = 32;
 }

@@ -35,7 +35,7 @@ public sealed class HostConfigurationTests
             ["prefetchCount", "maxConcurrentCalls", "autoCompleteMessages", "maxAutoLockRenewalDuration", "clientRetryOptions"],
             serviceBus.EnumerateObject().Select(p => p.Name));
         Assert.Equal(0, serviceBus.GetProperty("prefetchCount").GetInt32());
-        Assert.Equal(8, serviceBus.GetProperty("maxConcurrentCalls").GetInt32());
+        Assert.Equal(16, serviceBus.GetProperty("maxConcurrentCalls").GetInt32());
         Assert.True(serviceBus.GetProperty("autoCompleteMessages").GetBoolean());
         Assert.Equal(TimeSpan.FromMinutes(10), TimeSpan.Parse(serviceBus.GetProperty("maxAutoLockRenewalDuration").GetString()!, CultureInfo.InvariantCulture));
 
