@@ -284,6 +284,17 @@ public sealed class Projector
     private async Task<bool> AnyWroteAsync<T>(IReadOnlyCollection<T> items, Func<T, CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
     {
         var wrote = false;
+        if (items.Count <= 1 || options.FanOutParallelism == 1)
+        {
+            // Inline: a code event's rounds have one item each, and Parallel.ForEachAsync would hop to the thread pool for it.
+            foreach (var item in items)
+            {
+                wrote |= await write(item, cancellationToken);
+            }
+
+            return wrote;
+        }
+
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.FanOutParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(items, parallel, async (item, ct) =>
         {
