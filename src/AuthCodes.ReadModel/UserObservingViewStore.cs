@@ -24,32 +24,23 @@ public sealed class UserObservingViewStore : IViewStore
 
     public Task<ProviderView?> GetProviderAsync(long pk, CancellationToken cancellationToken) => inner.GetProviderAsync(pk, cancellationToken);
 
-    public async Task SaveUserAsync(UserView user, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await inner.SaveUserAsync(user, cancellationToken);
-        }
-        finally
-        {
-            foreach (var observer in observers)
-            {
-                observer.UserSaved(user);
-            }
-        }
-    }
+    public Task SaveUserAsync(UserView user, CancellationToken cancellationToken) =>
+        WriteThenNotifyAsync(() => inner.SaveUserAsync(user, cancellationToken), observer => observer.UserSaved(user));
 
-    public async Task DeleteUserAsync(long pk, CancellationToken cancellationToken)
+    public Task DeleteUserAsync(long pk, CancellationToken cancellationToken) =>
+        WriteThenNotifyAsync(() => inner.DeleteUserAsync(pk, cancellationToken), observer => observer.UserDeleted(pk));
+
+    private async Task WriteThenNotifyAsync(Func<Task> write, Action<IUserViewObserver> notify)
     {
         try
         {
-            await inner.DeleteUserAsync(pk, cancellationToken);
+            await write();
         }
         finally
         {
             foreach (var observer in observers)
             {
-                observer.UserDeleted(pk);
+                notify(observer);
             }
         }
     }
