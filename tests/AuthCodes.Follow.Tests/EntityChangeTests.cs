@@ -41,13 +41,17 @@ public sealed class EntityChangeTests(PostgresCluster cluster) : IAsyncLifetime
         sink.Dispose();
     }
 
-    /// <summary>Commits the statements and returns the next event about the subject.</summary>
+    /// <summary>
+    /// Commits the statements and returns the first event about the subject from this commit on (by its
+    /// entityversion, the commit LSN): an event of an earlier commit that arrives late is not taken for it.
+    /// </summary>
     private async Task<JsonObject> ChangeAsync(string sql, string subject)
     {
-        var before = sink.Taken.Count(e => e.Subject == subject);
+        var before = await rows.WalPositionAsync();
         await rows.ExecuteAsync(sql);
-        var events = await sink.WaitForAsync(all => all.Count(e => (string)e["subject"]! == subject) > before);
-        return events.Last(e => (string)e["subject"]! == subject);
+        bool Caused(JsonObject e) => (string)e["subject"]! == subject && ulong.Parse((string)e["entityversion"]!, System.Globalization.CultureInfo.InvariantCulture) > before;
+        var events = await sink.WaitForAsync(all => all.Any(Caused));
+        return events.First(Caused);
     }
 
     private async Task<CodeDocument> ListedCodeAsync()

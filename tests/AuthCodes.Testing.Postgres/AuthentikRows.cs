@@ -27,6 +27,14 @@ public sealed class AuthentikRows(string connectionString) : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The current WAL position: every commit after this call has a higher LSN (the follower's entityversion).</summary>
+    public async Task<ulong> WalPositionAsync()
+    {
+        await ExecuteAsync("SELECT 1");
+        await using var command = new NpgsqlCommand("SELECT (pg_current_wal_lsn() - '0/0')::bigint", connection);
+        return (ulong)(long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Runs a script as it is (a DO block that commits as it goes, for the benchmark's backlog).</summary>
     public async Task ExecuteScriptAsync(string sql)
     {
