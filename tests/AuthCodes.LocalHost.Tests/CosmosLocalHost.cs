@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AuthCodes.LocalHost.Tests;
 
@@ -17,6 +18,7 @@ namespace AuthCodes.LocalHost.Tests;
 internal sealed class CosmosLocalHost : IDisposable
 {
     private readonly string keyFolder = Path.Combine(Path.GetTempPath(), "authcodes-tests", Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider clock = new(LocalHostFactory.DefaultNow);
 
     public CosmosLocalHost(LocalCosmosServer server, Action<IServiceCollection>? configureServices = null)
     {
@@ -36,6 +38,7 @@ internal sealed class CosmosLocalHost : IDisposable
             builder.UseSetting("Authentication:Audience", LocalHostFactory.Audience);
             builder.ConfigureTestServices(services =>
             {
+                services.AddSingleton<TimeProvider>(clock);
                 services.AddSingleton(new CosmosClientCustomization(server.ConfigureClient));
                 // A loopback caller, as on a developer's machine (the event intake's condition in Development).
                 services.AddSingleton<IStartupFilter>(new RemoteAddressFilter(IPAddress.Loopback));
@@ -48,13 +51,13 @@ internal sealed class CosmosLocalHost : IDisposable
 
     private string KeyPath => Path.Combine(keyFolder, "key.pem");
 
-    /// <summary>A token from the development key, valid for an hour from now (the host validates against the real clock).</summary>
+    /// <summary>A token from the development key, valid for an hour from the host's fake clock.</summary>
     public string TokenFor(string username) =>
         DevelopmentToken.Create(
             DevelopmentSigningKey.LoadOrCreate(KeyPath),
             new BearerAuthenticationOptions { Issuer = LocalHostFactory.Issuer, Audience = LocalHostFactory.Audience },
             username,
-            DateTime.UtcNow,
+            clock.GetUtcNow().UtcDateTime,
             TimeSpan.FromHours(1));
 
     public void Dispose()
