@@ -18,14 +18,16 @@ namespace AuthCodes.Benchmarks;
 /// its own process, embedded store) seeded through its event intake with 1,000, 10,000 and 100,000
 /// codes, against a minimal Kestrel app in this process that serves the very same response bytes
 /// from memory, both driven by <c>wrk</c> (Debian package <c>wrk</c>), alternating, so load from
-/// elsewhere hits both alike. Prints requests per second, median latency and their ratio.
+/// elsewhere hits both alike. Four pages per size: the superuser's first and last, and a plain
+/// user's (1% of the codes) first and last. Prints requests per second, median latency and their ratio.
 /// <c>dotnet run -c Release --project tests/AuthCodes.Benchmarks -- http-load [--codes 1000,10000,100000] [--seconds 10] [--rounds 3]</c>
 /// </summary>
 internal static partial class HttpLoadCheck
 {
     public const string Name = "http-load";
     private const string ListPath = "/api/v3/oauth2/authorization_codes/";
-    private const string Query = "?page_size=100";
+    private const int PageSize = 100;
+    private const int PlainUser = 2;
     private const int Providers = 20;
     private const int Users = 100;
     private const int BatchSize = 1000;
@@ -49,13 +51,17 @@ internal static partial class HttpLoadCheck
             await RunToEndAsync("dotnet", ["build", "-c", "Release", "-v", "q", Path.Combine(root, "src", "AuthCodes.LocalHost", "AuthCodes.LocalHost.csproj")], root);
             var hostDll = Path.Combine(root, "src", "AuthCodes.LocalHost", "bin", "Release", "net10.0", "AuthCodes.LocalHost.dll");
             string[] hostSettings = ["--DevelopmentSigningKey:Path", Path.Combine(work.FullName, "key.pem"), "--Logging:LogLevel:Default", "Warning"];
-            var token = (await RunToEndAsync("dotnet", [hostDll, "token", "--username", "akadmin", .. hostSettings], Path.GetDirectoryName(hostDll)!)).Trim();
+            var callers = new[]
+            {
+                new Caller("superuser", await TokenAsync(hostDll, "akadmin", hostSettings), codes => codes),
+                new Caller("user", await TokenAsync(hostDll, "user" + PlainUser, hostSettings), codes => codes / Users),
+            };
 
             var hostUrl = $"http://127.0.0.1:{FreePort()}";
             using var host = StartHost(hostDll, ["--urls", hostUrl, .. hostSettings]);
             try
             {
-                await MeasureAsync(output, hostUrl, token, codeCounts, seconds, rounds);
+                await MeasureAsync(output, hostUrl, callers, codeCounts, seconds, rounds);
             }
             finally
             {
@@ -70,7 +76,7 @@ internal static partial class HttpLoadCheck
         }
     }
 
-    private static async Task MeasureAsync(TextWriter output, string hostUrl, string token, int[] codeCounts, int seconds, int rounds)
+    private static async Task MeasureAsync(TextWriter output, string hostUrl, Caller[] callers, int[] codeCounts, int seconds, int rounds)
     {
         using var http = new HttpClient { BaseAddress = new Uri(hostUrl), Timeout = TimeSpan.FromMinutes(5) };
         await WaitUntilServingAsync(http);
@@ -81,27 +87,45 @@ internal static partial class HttpLoadCheck
         {
             await SeedCodesAsync(http, seeded, codes);
             seeded = codes;
-            var body = await ListAsync(http, token);
-            await using var reference = await ReferenceServer.StartAsync(body);
-            await output.WriteLineAsync($"{codes} codes: page of {body.Length} bytes; {rounds} x {seconds} s each, alternating");
-
-            var hostRuns = new List<WrkResult>();
-            var referenceRuns = new List<WrkResult>();
-            for (var round = 0; round < rounds; round++)
+            foreach (var caller in callers)
             {
-                hostRuns.Add(await Wrk.RunAsync(hostUrl + ListPath + Query, token, seconds));
-                referenceRuns.Add(await Wrk.RunAsync(reference.Url + ListPath + Query, token, seconds));
+                var lastPage = Math.Max(1, (caller.Visible(codes) + PageSize - 1) / PageSize);
+                foreach (var (page, pageName) in new[] { (1, "page-1"), (lastPage, "last-page") })
+                {
+                    await MeasurePageAsync(output, http, hostUrl, caller, $"{codes}-{caller.Name}-{pageName}", $"{ListPath}?page_size={PageSize}&page={page}", seconds, rounds);
+                }
             }
-
-            var hostRate = Median(hostRuns.Select(r => r.RequestsPerSecond));
-            var referenceRate = Median(referenceRuns.Select(r => r.RequestsPerSecond));
-            await output.WriteLineAsync($"figure: http-local-host-{codes} {hostRate:F0} req/s");
-            await output.WriteLineAsync($"figure: http-same-bytes-from-memory-{codes} {referenceRate:F0} req/s");
-            await output.WriteLineAsync($"figure: http-ratio-{codes} {hostRate / referenceRate:F2} x");
-            await output.WriteLineAsync($"figure: http-local-host-median-latency-{codes} {Median(hostRuns.Select(r => r.MedianLatencyMs)):F2} ms");
-            await output.WriteLineAsync($"figure: http-same-bytes-median-latency-{codes} {Median(referenceRuns.Select(r => r.MedianLatencyMs)):F2} ms");
         }
     }
+
+    private static async Task MeasurePageAsync(TextWriter output, HttpClient http, string hostUrl, Caller caller, string name, string pathAndQuery, int seconds, int rounds)
+    {
+        var body = await ListAsync(http, caller.Token, pathAndQuery);
+        await using var reference = await ReferenceServer.StartAsync(body);
+        await output.WriteLineAsync($"{name} ({pathAndQuery}): {body.Length} bytes; {rounds} x {seconds} s each, alternating");
+
+        var hostRuns = new List<WrkResult>();
+        var referenceRuns = new List<WrkResult>();
+        for (var round = 0; round < rounds; round++)
+        {
+            hostRuns.Add(await Wrk.RunAsync(hostUrl + pathAndQuery, caller.Token, seconds));
+            referenceRuns.Add(await Wrk.RunAsync(reference.Url + pathAndQuery, caller.Token, seconds));
+        }
+
+        var hostRate = Median(hostRuns.Select(r => r.RequestsPerSecond));
+        var referenceRate = Median(referenceRuns.Select(r => r.RequestsPerSecond));
+        await output.WriteLineAsync($"figure: http-local-host-{name} {hostRate:F0} req/s");
+        await output.WriteLineAsync($"figure: http-same-bytes-from-memory-{name} {referenceRate:F0} req/s");
+        await output.WriteLineAsync($"figure: http-ratio-{name} {hostRate / referenceRate:F2} x");
+        await output.WriteLineAsync($"figure: http-local-host-median-latency-{name} {Median(hostRuns.Select(r => r.MedianLatencyMs)):F2} ms");
+        await output.WriteLineAsync($"figure: http-same-bytes-median-latency-{name} {Median(referenceRuns.Select(r => r.MedianLatencyMs)):F2} ms");
+    }
+
+    /// <summary>Who asks: a bearer token and how many of the seeded codes that caller sees.</summary>
+    private sealed record Caller(string Name, string Token, Func<int, int> Visible);
+
+    private static async Task<string> TokenAsync(string hostDll, string username, string[] hostSettings) =>
+        (await RunToEndAsync("dotnet", [hostDll, "token", "--username", username, .. hostSettings], Path.GetDirectoryName(hostDll)!)).Trim();
 
     private static string Option(string[] args, string name, string fallback)
     {
@@ -223,9 +247,9 @@ internal static partial class HttpLoadCheck
         }
     }
 
-    private static async Task<byte[]> ListAsync(HttpClient http, string token)
+    private static async Task<byte[]> ListAsync(HttpClient http, string token, string pathAndQuery)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, ListPath + Query);
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
         request.Headers.Authorization = new("Bearer", token);
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
