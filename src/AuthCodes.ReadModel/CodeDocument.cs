@@ -17,6 +17,13 @@ public sealed record CodeDocument(
 {
     /// <summary>authentik's <c>is_expired</c>; computed when a response is written, never stored.</summary>
     public bool IsExpiredAt(DateTimeOffset now) => Expiring && Expires is { } expires && now > expires;
+
+    /// <summary>
+    /// The embedded store's rendering of this very instance (<see cref="RenderedCode.Of"/> checks that it is this
+    /// instance's, since <c>with</c> copies it). A field on the document rather than a ConditionalWeakTable: a
+    /// table entry per stored code is a GC handle, and with 100,000 codes held they tripled the cost of a code event.
+    /// </summary>
+    internal RenderedCode? Rendering { get; set; }
 }
 
 /// <summary>An OAuth2 provider as authentik's nested <c>OAuth2Provider</c> serializer shows it, minus the secret.</summary>

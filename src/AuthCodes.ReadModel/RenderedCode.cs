@@ -1,47 +1,41 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace AuthCodes.ReadModel;
 
 /// <summary>
-/// A code document's JSON rendered once, when a store writes the document, for every request that
-/// lists or retrieves it: <see cref="ResponseWriter.WriteCode"/>'s own bytes with groups, without
-/// the client secret and not expired, plus where the request-dependent parts are (the client secret's
-/// place, the groups array, the <c>is_expired</c> value), so a request only splices those in.
-/// Attached to the immutable document instance the store keeps, so it can never describe another.
+/// A code document's JSON rendered once, for every request that lists or retrieves it:
+/// <see cref="ResponseWriter.WriteCode"/>'s own bytes with groups, without the client secret and not
+/// expired, plus where the request-dependent parts are (the client secret's place, the groups array, the
+/// <c>is_expired</c> value), so a request only splices those in. The embedded store attaches one to each
+/// document it keeps (immutable once stored); it renders on the first request that writes the document,
+/// so the projector's writes (a fan-out rewrites thousands of codes) pay nothing for it.
 /// </summary>
 internal sealed class RenderedCode
 {
-    private static readonly ConditionalWeakTable<CodeDocument, RenderedCode> Attached = [];
     private static readonly byte[] Null = "null"u8.ToArray();
     private static readonly byte[] True = "true"u8.ToArray();
     private static readonly byte[] False = "false"u8.ToArray();
     private static readonly byte[] ClientSecretKey = ",\"client_secret\":\""u8.ToArray();
 
-    private readonly byte[] json;
-    private readonly int secretAt;
-    private readonly (int Start, int End) groups;
-    private readonly (int Start, int End) isExpired;
+    private readonly CodeDocument source;
+    private Rendering? rendering;
 
-    private RenderedCode(byte[] json, int secretAt, (int, int) groups, (int, int) isExpired)
-    {
-        this.json = json;
-        this.secretAt = secretAt;
-        this.groups = groups;
-        this.isExpired = isExpired;
-    }
+    private RenderedCode(CodeDocument source) => this.source = source;
 
-    /// <summary>Renders <paramref name="code"/> now, for every later response that writes this very instance.</summary>
-    public static void Attach(CodeDocument code) => Attached.AddOrUpdate(code, Render(code));
+    /// <summary>Marks <paramref name="code"/> as kept unchanged by a store, for every later response that writes this very instance.</summary>
+    public static void Attach(CodeDocument code) => code.Rendering = new RenderedCode(code);
 
-    public static RenderedCode? Of(CodeDocument code) => Attached.TryGetValue(code, out var rendered) ? rendered : null;
+    /// <summary>The rendering attached to this very instance; null for any other (a <c>with</c> copy carries its original's).</summary>
+    public static RenderedCode? Of(CodeDocument code) => code.Rendering is { } attached && ReferenceEquals(attached.source, code) ? attached : null;
 
     /// <summary>Writes the code as <see cref="ResponseWriter.WriteCode"/> would for <paramref name="options"/>.</summary>
-    public void WriteTo(Utf8JsonWriter writer, CodeDocument code, RenderOptions options)
+    public void WriteTo(Utf8JsonWriter writer, RenderOptions options)
     {
+        // Two requests may render at once: both renderings are equal, either may stay.
+        var (json, secretAt, groups, isExpired) = rendering ??= Render(source);
         var secret = options.ClientSecrets is { } secrets
-            ? JsonEncodedText.Encode(secrets.GetValueOrDefault(code.Provider.Pk, ""), DrfJsonEncoder.Instance).EncodedUtf8Bytes
+            ? JsonEncodedText.Encode(secrets.GetValueOrDefault(source.Provider.Pk, ""), DrfJsonEncoder.Instance).EncodedUtf8Bytes
             : default;
         var size = json.Length + (options.ClientSecrets is null ? 0 : ClientSecretKey.Length + secret.Length + 1);
         var buffer = ArrayPool<byte>.Shared.Rent(size);
@@ -59,7 +53,7 @@ internal sealed class RenderedCode
             at = Copy(json.AsSpan(secretAt, groups.Start - secretAt), output, at);
             at = Copy(options.IncludeGroups ? json.AsSpan(groups.Start, groups.End - groups.Start) : Null, output, at);
             at = Copy(json.AsSpan(groups.End, isExpired.Start - groups.End), output, at);
-            at = Copy(code.IsExpiredAt(options.Now) ? True : False, output, at);
+            at = Copy(source.IsExpiredAt(options.Now) ? True : False, output, at);
             at = Copy(json.AsSpan(isExpired.End), output, at);
             writer.WriteRawValue(output[..at], skipInputValidation: true);
         }
@@ -75,7 +69,10 @@ internal sealed class RenderedCode
         return at + source.Length;
     }
 
-    private static RenderedCode Render(CodeDocument code)
+    /// <summary>The bytes, and where the client secret goes and the groups array and the <c>is_expired</c> value are.</summary>
+    private sealed record Rendering(byte[] Json, int SecretAt, (int Start, int End) Groups, (int Start, int End) IsExpired);
+
+    private static Rendering Render(CodeDocument code)
     {
         var buffer = new ArrayBufferWriter<byte>(2048);
         using (var writer = new Utf8JsonWriter(buffer, ResponseWriter.WriterOptions))
@@ -111,7 +108,7 @@ internal sealed class RenderedCode
             }
         }
 
-        return new RenderedCode(
+        return new Rendering(
             json,
             (clientId ?? throw Missing("client_id")).Item2,
             groups ?? throw Missing("groups_obj"),

@@ -51,12 +51,12 @@ public static class ResponseWriter
         writer.WriteEndObject();
     }
 
-    /// <summary>One code: from the bytes rendered when the store wrote it (<see cref="RenderedCode"/>) when it has them.</summary>
+    /// <summary>One code: from its rendering once (<see cref="RenderedCode"/>) when the store keeps the document.</summary>
     public static void WriteCode(Utf8JsonWriter writer, CodeDocument code, RenderOptions options)
     {
         if (RenderedCode.Of(code) is { } rendered)
         {
-            rendered.WriteTo(writer, code, options);
+            rendered.WriteTo(writer, options);
         }
         else
         {

@@ -123,7 +123,7 @@ public sealed class EntityKeyTests
     }
 }
 
-/// <summary>The embedded store renders a code's JSON when it writes the document, so pages are served from those bytes.</summary>
+/// <summary>The embedded store renders a code's JSON once per stored document (on its first response), so pages are served from those bytes.</summary>
 public sealed class EmbeddedRenderingTests
 {
     [Fact]
@@ -141,6 +141,26 @@ public sealed class EmbeddedRenderingTests
         Assert.Null(RenderedCode.Of(code)); // the caller's instance is not the stored one
         Assert.Contains("\"name\":\"Renamed\"", Render(second!), StringComparison.Ordinal);
         Assert.NotSame(RenderedCode.Of(first), RenderedCode.Of(second!));
+    }
+
+    [Fact]
+    public async Task A_copy_of_a_stored_document_is_written_from_its_own_fields_not_the_original_bytes()
+    {
+        var store = EmbeddedReadModelStore.Create();
+        await store.Views.SaveCodeAsync(Sample.Code(1, Sample.Provider(1), Sample.User(1)), CancellationToken.None);
+        var stored = (await store.Codes.GetCodeAsync(1, CancellationToken.None))!;
+        Assert.Contains("\"name\":\"Provider 1\"", Render(stored), StringComparison.Ordinal);
+
+        var copy = stored with { Provider = Sample.Provider(1, name: "Renamed") };
+
+        Assert.Null(RenderedCode.Of(copy));
+        using var stream = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(stream, ResponseWriter.WriterOptions))
+        {
+            ResponseWriter.WriteCode(writer, copy, new RenderOptions(Sample.Now, true, null));
+        }
+
+        Assert.Contains("\"name\":\"Renamed\"", System.Text.Encoding.UTF8.GetString(stream.ToArray()), StringComparison.Ordinal);
     }
 
     private static string Render(CodeDocument code)
