@@ -22,17 +22,23 @@ public static class CosmosContainerDefinition
 
     /// <summary>
     /// Composite indexes of the codes container: every ordering of one key plus the <c>pk</c>
-    /// tie-breaker in all four direction combinations, and authentik's default pair
-    /// (<c>provider, expires</c>) plus <c>pk</c> in all eight. Other orderings sort a key-only
-    /// candidate set in memory (see docs/cosmos-design.md).
+    /// tie-breaker, and authentik's default pair (<c>provider, expires</c>) plus <c>pk</c>, each with
+    /// its first key ascending. Cosmos DB serves an ORDER BY from a composite index in its declared
+    /// directions or in the exact reverse of all of them, so these 10 serve all 20 orderings. Other
+    /// orderings sort a key-only candidate set in memory (see docs/cosmos-design.md).
     /// </summary>
     public static IReadOnlyList<IReadOnlyList<SortTerm>> CodeCompositeIndexes { get; } = BuildCodeComposites();
 
-    /// <summary>Orderings the composite indexes serve (one field alone needs none).</summary>
+    /// <summary>Orderings the composite indexes serve, read forwards or backwards (one field alone needs none).</summary>
     internal static bool IsIndexed(IReadOnlyList<SortTerm> ordering) =>
-        ordering.Count == 1 || CodeCompositeIndexes.Any(c => c.SequenceEqual(ordering));
+        ordering.Count == 1 || CodeCompositeIndexes.Any(c => c.SequenceEqual(ordering) || c.SequenceEqual(Reversed(ordering)));
 
-    public static ContainerProperties Codes(string name)
+    /// <param name="name">The container's name.</param>
+    /// <param name="declareReversedComposites">
+    /// Also declare each composite's exact reverse, for a server that serves an ORDER BY only from a composite
+    /// declared in exactly its directions (the local test server; <see cref="CosmosStoreOptions.DeclareReversedCompositeIndexes"/>).
+    /// </param>
+    public static ContainerProperties Codes(string name, bool declareReversedComposites = false)
     {
         var properties = new ContainerProperties(name, CodesPartitionKeyPath) { DefaultTimeToLive = DefaultTimeToLive };
         var policy = properties.IndexingPolicy;
@@ -47,7 +53,7 @@ public static class CosmosContainerDefinition
 
         policy.IncludedPaths.Add(new IncludedPath { Path = "/search/?" });
         policy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
-        foreach (var composite in CodeCompositeIndexes)
+        foreach (var composite in declareReversedComposites ? CodeCompositeIndexes.SelectMany(c => new[] { c, Reversed(c) }) : CodeCompositeIndexes)
         {
             policy.CompositeIndexes.Add(new Collection<CompositePath>(
                 [.. composite.Select(t => new CompositePath { Path = "/" + CodeSortPath.Of(t.Key), Order = t.Descending ? CompositePathSortOrder.Descending : CompositePathSortOrder.Ascending })]));
@@ -181,26 +187,22 @@ public static class CosmosContainerDefinition
         bool[] directions = [false, true];
         foreach (var key in new[] { CodeSortKey.Provider, CodeSortKey.User, CodeSortKey.Expires })
         {
-            foreach (var first in directions)
+            foreach (var pk in directions)
             {
-                foreach (var second in directions)
-                {
-                    composites.Add([new(key, first), new(CodeSortKey.Pk, second)]);
-                }
+                composites.Add([new(key, false), new(CodeSortKey.Pk, pk)]);
             }
         }
 
-        foreach (var provider in directions)
+        foreach (var expires in directions)
         {
-            foreach (var expires in directions)
+            foreach (var pk in directions)
             {
-                foreach (var pk in directions)
-                {
-                    composites.Add([new(CodeSortKey.Provider, provider), new(CodeSortKey.Expires, expires), new(CodeSortKey.Pk, pk)]);
-                }
+                composites.Add([new(CodeSortKey.Provider, false), new(CodeSortKey.Expires, expires), new(CodeSortKey.Pk, pk)]);
             }
         }
 
         return composites;
     }
+
+    private static SortTerm[] Reversed(IReadOnlyList<SortTerm> ordering) => [.. ordering.Select(t => t with { Descending = !t.Descending })];
 }

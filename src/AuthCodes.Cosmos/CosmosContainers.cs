@@ -42,7 +42,7 @@ public sealed partial class CosmosContainers(CosmosClient client, CosmosStoreOpt
                 return raced;
             }
 
-            var codes = CosmosContainerDefinition.Codes(options.CodesContainer);
+            var codes = CosmosContainerDefinition.Codes(options.CodesContainer, options.DeclareReversedCompositeIndexes);
             var entities = CosmosContainerDefinition.Entities(options.EntitiesContainer);
             if (options.UsesKey && options.CreateIfMissing)
             {

@@ -87,7 +87,7 @@ internal static class StoreComparison
         foreach (var (name, store) in fanOutStores)
         {
             // One write at a time is 10,000 round trips in a row: only measured without added latency.
-            foreach (var parallelism in latency > TimeSpan.Zero ? [8, 16, 32] : new[] { 1, 8, 16, 32 })
+            foreach (var parallelism in latency > TimeSpan.Zero ? [8, 16, 32, 64] : new[] { 1, 8, 16, 32, 64 })
             {
                 var projector = new Projector(store.Snapshots, store.Views, TimeProvider.System, new ProjectionOptions { FanOutParallelism = parallelism });
                 var serverCpu = ServerCpuTime(name == "cosmos" ? server.Server.ProcessId : null);

@@ -33,6 +33,7 @@ internal sealed class CosmosLocalHost : IDisposable
             builder.UseSetting("Cosmos:CodesContainer", "codes-" + suffix);
             builder.UseSetting("Cosmos:EntitiesContainer", "entities-" + suffix);
             builder.UseSetting("Cosmos:GatewayOnly", "true");
+            builder.UseSetting("Cosmos:DeclareReversedCompositeIndexes", server.IsLocalServer ? "true" : "false");
             builder.UseSetting(DevelopmentSigningKey.PathSetting, KeyPath);
             builder.UseSetting("Authentication:Issuer", LocalHostFactory.Issuer);
             builder.UseSetting("Authentication:Audience", LocalHostFactory.Audience);

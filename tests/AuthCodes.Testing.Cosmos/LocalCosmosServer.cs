@@ -43,6 +43,7 @@ public sealed class LocalCosmosServer : IAsyncLifetime, IDisposable
         EntitiesContainer = "entities-" + suffix,
         CreateIfMissing = true,
         GatewayOnly = true,
+        DeclareReversedCompositeIndexes = IsLocalServer,
         PageBoundaryCacheLifetime = TimeSpan.FromSeconds(15),
     };
 
