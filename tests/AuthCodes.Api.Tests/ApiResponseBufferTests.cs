@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace AuthCodes.Api.Tests;
 
 /// <summary>A JSON response is written from a pooled buffer, which goes back to the pool once the response is sent.</summary>
-public sealed class ApiResponseTests
+public sealed class ApiResponseBufferTests
 {
     [Fact]
     public async Task A_json_response_writes_its_bytes_with_their_length_then_gives_its_buffer_back()
