@@ -1,5 +1,8 @@
+using AuthCodes.Api.Authentication;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NSubstitute;
 
 namespace AuthCodes.Api.Tests;
 
@@ -34,5 +37,22 @@ public sealed class ServiceRegistrationTests
         Assert.Same(api.Api, api.Services.GetRequiredService<AuthorizationCodesApi>());
         Assert.Same(api.Administration, api.Services.GetRequiredService<EventAdministration>());
         Assert.Same(api.Services.GetRequiredService<ReadModel.AuthorizationCodeQueries>(), api.Services.GetRequiredService<ReadModel.AuthorizationCodeQueries>());
+    }
+    [Fact]
+    public void Each_part_brings_the_system_clock_and_what_it_needs_when_the_host_registers_none()
+    {
+        var stores = ReadModel.EmbeddedReadModelStore.Create();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Authentication:Issuer"] = "https://auth.example.com/o/", ["Authentication:Audience"] = "a" })
+            .Build();
+        using var api = new ServiceCollection().AddLogging().AddSingleton(stores.Codes).AddSingleton<IConfiguration>(configuration)
+            .AddSingleton(Substitute.For<ICallerAuthenticator>()).AddAuthorizationCodesApi().BuildServiceProvider();
+        using var authentication = new ServiceCollection().AddLogging().AddSingleton(stores.Codes).AddSingleton<IConfiguration>(configuration)
+            .AddBearerAuthentication().BuildServiceProvider();
+
+        Assert.NotNull(api.GetRequiredService<AuthorizationCodesApi>());
+        Assert.Same(TimeProvider.System, api.GetRequiredService<TimeProvider>());
+        Assert.NotNull(authentication.GetRequiredService<ICallerAuthenticator>());
+        Assert.Same(TimeProvider.System, authentication.GetRequiredService<TimeProvider>());
     }
 }
