@@ -68,6 +68,35 @@ public sealed class EntityDataContractTests
              provider.SigningKey, provider.RedirectUris, provider.SubMode, provider.IssuerMode, provider.JwksSources.Count));
     }
 
+    [Fact]
+    public void Every_field_is_read_from_its_own_name()
+    {
+        var userData = UserData(1);
+        userData["path"] = "goauthentik.io/service-accounts";
+        userData["type"] = "service_account";
+        userData["attributes"] = new JsonObject { ["team"] = "red" };
+        var providerData = ProviderData(1);
+        providerData["authentication_flow"] = "00000000-0000-4000-8000-0000000000a1";
+        providerData["client_type"] = "public";
+        providerData["access_code_validity"] = "minutes=2";
+        providerData["refresh_token_validity"] = "days=7";
+        providerData["include_claims_in_id_token"] = false;
+        providerData["signing_key"] = "00000000-0000-4000-8000-0000000000a2";
+        providerData["sub_mode"] = "user_email";
+        providerData["issuer_mode"] = "global";
+        providerData["jwks_sources"] = new JsonArray("00000000-0000-4000-8000-0000000000a3");
+
+        var user = (UserState)Parse("user", "1", userData).Event!.State!;
+        var provider = (ProviderState)Parse("provider", "1", providerData).Event!.State!;
+
+        Assert.Equal(("goauthentik.io/service-accounts", "service_account", """{"team":"red"}"""), (user.Path, user.Type, user.Attributes.GetRawText()));
+        Assert.Equal(
+            ((Guid?)Guid.Parse("00000000-0000-4000-8000-0000000000a1"), "public", "minutes=2", "minutes=5", "days=7", false,
+             (Guid?)Guid.Parse("00000000-0000-4000-8000-0000000000a2"), "user_email", "global", Guid.Parse("00000000-0000-4000-8000-0000000000a3")),
+            (provider.AuthenticationFlow, provider.ClientType, provider.AccessCodeValidity, provider.AccessTokenValidity, provider.RefreshTokenValidity,
+             provider.IncludeClaimsInIdToken, provider.SigningKey, provider.SubMode, provider.IssuerMode, Assert.Single(provider.JwksSources)));
+    }
+
     [Theory]
     [InlineData("user", "name", "data.name must be a string.")]
     [InlineData("user", "is_active", "data.is_active must be a boolean.")]
