@@ -99,6 +99,19 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
         Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(Mint(audience: "another-client-id")));
     }
 
+    [Theory]
+    [InlineData("another-client-id")]
+    [InlineData(Tokens.Audience + "/")] // audiences are compared exactly, trailing slash included
+    public async Task A_token_for_another_audience_is_refused_even_when_its_azp_names_ours(string audience)
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = "uid-0001", ["azp"] = Tokens.Audience, ["uid"] = "random-uid-value" };
+
+        var token = Tokens.Signed(harness.Now, Tokens.Rs256(issuer.SigningKey), issuer.Issuer, claims, audience);
+
+        Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(token));
+        Assert.Contains("Bearer token refused: SecurityTokenInvalidAudienceException", harness.Logs.Collector.GetSnapshot().Select(record => record.Message));
+    }
+
     [Fact]
     public async Task An_id_token_of_the_same_provider_is_refused_although_key_issuer_and_audience_match()
     {

@@ -1,5 +1,6 @@
 using AuthCodes.Testing;
 using AuthCodes.Api.Authentication;
+using Microsoft.Extensions.Logging;
 using static AuthCodes.Testing.Sample;
 
 namespace AuthCodes.Api.Tests;
@@ -54,5 +55,47 @@ public sealed class LoggingTests(FakeIssuer issuer) : IClassFixture<FakeIssuer>
                 Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
             }
         }
+    }
+    [Fact]
+    public async Task Each_answer_is_logged_once_with_its_level_and_reason()
+    {
+        issuer.Reset();
+        await using var harness = AuthHarness.Create(IntrospectionTests.Settings(issuer));
+        await harness.AddUserAsync(User(1));
+        await harness.AddUserAsync(User(2, isActive: false));
+        string Mint(string subject = "uid-0001", TimeSpan? expiresIn = null, object? scope = null, int minutesAgo = 0) =>
+            Tokens.Mint(harness.Now.AddMinutes(-minutesAgo), Tokens.Rs256(issuer.SigningKey), issuer.Issuer, subject, expiresIn: expiresIn, scope: scope);
+
+        await harness.AuthenticateAsync(null);
+        await harness.AuthenticateAsync("Basic abc");
+        await harness.AuthenticateBearerAsync(Tokens.Opaque());
+        await harness.AuthenticateBearerAsync(Tokens.Mint(harness.Now, Tokens.Hs256(), issuer.Issuer));
+        await harness.AuthenticateBearerAsync(Tokens.Unsigned(harness.Now, issuer.Issuer));
+        await harness.AuthenticateBearerAsync(Mint(minutesAgo: 10));
+        await harness.AuthenticateBearerAsync(Mint(scope: "openid profile"));
+        await harness.AuthenticateBearerAsync(Mint(subject: "uid-0099"));
+        await harness.AuthenticateBearerAsync(Mint(subject: "uid-0002"));
+        await harness.AuthenticateBearerAsync(Mint());
+        issuer.IntrospectionResponse = """{"active": false}""";
+        await harness.AuthenticateBearerAsync(Mint(expiresIn: TimeSpan.FromMinutes(4)));
+        issuer.IntrospectionDown = true;
+        await harness.AuthenticateBearerAsync(Mint(expiresIn: TimeSpan.FromMinutes(3)));
+
+        Assert.Equal(
+            [
+                (1, LogLevel.Debug, "Authorization header refused: Authentication credentials were not provided."),
+                (1, LogLevel.Debug, "Authorization header refused: Unsupported authentication type"),
+                (2, LogLevel.Information, "Bearer token refused: not a compact JWS"),
+                (2, LogLevel.Information, "Bearer token refused: HS256 token but no shared secret is configured"),
+                (2, LogLevel.Information, "Bearer token refused: signature algorithm not accepted"),
+                (2, LogLevel.Information, "Bearer token refused: SecurityTokenInvalidLifetimeException"),
+                (2, LogLevel.Information, "Bearer token refused: scope claim without goauthentik.io/api"),
+                (2, LogLevel.Information, "Bearer token refused: no single user has the token's subject"),
+                (5, LogLevel.Information, "Bearer token refused: user 2 is inactive"),
+                (4, LogLevel.Debug, "Authenticated user 1 (superuser: False)"),
+                (2, LogLevel.Information, "Bearer token refused: introspection: inactive or without goauthentik.io/api"),
+                (3, LogLevel.Warning, "Token issuer unavailable; answering 503"),
+            ],
+            harness.Logs.Collector.GetSnapshot().Where(r => r.Category == typeof(JwtCallerAuthenticator).FullName).Select(r => (r.Id.Id, r.Level, r.Message)));
     }
 }

@@ -5,8 +5,9 @@ namespace AuthCodes.Cosmos.Tests;
 
 /// <summary>
 /// Page-number pagination on Cosmos (keyset queries from cached or freshly found page boundaries,
-/// in-memory ordering of key-only candidate sets) against the embedded store's reference order, on a
-/// data set large enough for many pages, ties and null expiries.
+/// in-memory ordering of key-only candidate sets) against <see cref="ReferenceList"/>, which shares
+/// no filter or ordering code with either store, on a data set large enough for many pages, ties and
+/// null expiries. The embedded store is held to the same reference.
 /// </summary>
 [Collection(CosmosCollection.Name)]
 public sealed class CosmosPaginationTests(LocalCosmosServer server)
@@ -33,10 +34,12 @@ public sealed class CosmosPaginationTests(LocalCosmosServer server)
     [MemberData(nameof(Cases))]
     public async Task Every_page_in_sequence_and_by_jumping_matches_the_reference_order(string ordering, long? user, long? provider, string? search)
     {
-        var (cosmos, embedded) = await SeedAsync(260);
+        var (cosmos, embedded, codes) = await SeedAsync(260);
+        // The stores' inputs are parsed by src, as the API parses them; the expectation is not.
         var filter = new CodeFilter(user, provider, search is null ? null : ListQuery.SplitSearchTerms(search));
         var order = ListQuery.ParseOrdering(ordering);
-        var expected = (await embedded.Codes.ListCodesAsync(filter, order, 0, 1000, None)).Select(c => c.Pk).ToArray();
+        var expected = ReferenceList.Order(ReferenceList.Filter(codes, user, provider, search), ordering).Select(c => c.Pk).ToArray();
+        Assert.Equal(expected, (await embedded.Codes.ListCodesAsync(filter, order, 0, 1000, None)).Select(c => c.Pk));
         Assert.Equal(expected.Length, await cosmos.Codes.CountCodesAsync(filter, None));
 
         var sequential = new List<long>();
@@ -56,33 +59,37 @@ public sealed class CosmosPaginationTests(LocalCosmosServer server)
     [Fact]
     public async Task A_write_through_the_store_drops_remembered_page_boundaries()
     {
-        var (cosmos, embedded) = await SeedAsync(120);
+        var (cosmos, embedded, codes) = await SeedAsync(120);
         var order = CodeOrdering.Default;
         await cosmos.Codes.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None);
         var firstPage = await cosmos.Codes.ListCodesAsync(CodeFilter.All, order, 0, PageSize, None);
+        Assert.Equal(ReferenceList.Page(ReferenceList.Order(codes, ReferenceList.DefaultOrdering), 1, PageSize).Select(c => c.Pk), firstPage.Select(c => c.Pk));
 
-        foreach (var code in firstPage.Take(5))
+        var deleted = firstPage.Take(5).Select(c => c.Pk).ToHashSet();
+        foreach (var pk in deleted)
         {
-            await cosmos.Views.DeleteCodeAsync(code.Pk, None);
-            await embedded.Views.DeleteCodeAsync(code.Pk, None);
+            await cosmos.Views.DeleteCodeAsync(pk, None);
+            await embedded.Views.DeleteCodeAsync(pk, None);
         }
 
-        var expected = (await embedded.Codes.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None)).Select(c => c.Pk);
+        var remaining = ReferenceList.Order(codes.Where(c => !deleted.Contains(c.Pk)), ReferenceList.DefaultOrdering);
+        var expected = ReferenceList.Page(remaining, 4, PageSize).Select(c => c.Pk);
+        Assert.Equal(expected, (await embedded.Codes.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None)).Select(c => c.Pk));
         Assert.Equal(expected, (await cosmos.Codes.ListCodesAsync(CodeFilter.All, order, PageSize * 3, PageSize, None)).Select(c => c.Pk));
     }
 
     [Fact]
     public async Task A_page_past_the_end_is_empty()
     {
-        var (cosmos, _) = await SeedAsync(30);
+        var (cosmos, _, _) = await SeedAsync(30);
 
         Assert.Empty(await cosmos.Codes.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 30, PageSize, None));
         Assert.Empty(await cosmos.Codes.ListCodesAsync(CodeFilter.All, CodeOrdering.Default, 500, PageSize, None));
         Assert.Empty(await cosmos.Codes.ListCodesAsync(new CodeFilter(User: 1), CodeOrdering.Default, 500, PageSize, None));
     }
 
-    /// <summary>Both stores get the same codes: 4 providers, 6 users, expiries with ties and nulls.</summary>
-    private async Task<(ReadModelStores Cosmos, ReadModelStores Embedded)> SeedAsync(int count)
+    /// <summary>Both stores get the same codes (returned too): 4 providers, 6 users, expiries with ties and nulls.</summary>
+    private async Task<(ReadModelStores Cosmos, ReadModelStores Embedded, CodeDocument[] Codes)> SeedAsync(int count)
     {
         var cosmos = await CosmosStores.CreateAsync(server, "pagination");
         var embedded = EmbeddedReadModelStore.Create();
@@ -113,6 +120,6 @@ public sealed class CosmosPaginationTests(LocalCosmosServer server)
             await embedded.Views.SaveCodeAsync(code, None);
         }
 
-        return (cosmos, embedded);
+        return (cosmos, embedded, codes);
     }
 }

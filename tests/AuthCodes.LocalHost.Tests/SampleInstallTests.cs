@@ -63,7 +63,9 @@ public sealed class SampleInstallTests(SampleInstallHost host) : IClassFixture<S
     public async Task A_code_reads_as_authentiks_serializers_write_it_with_every_derived_field()
     {
         // Code 287: bob (4), provider GitLab (3; Nextcloud's backchannel provider), scope "openid goauthentik.io/api".
-        var expires = DrfDateTime.Format(DrfDateTime.Normalize(now.AddHours(1 + (287 % 24)).AddSeconds(287)));
+        // Its expiry is now + (1 + 287 % 24) hours + 287 seconds, as DRF writes it; with python3 from
+        // Sample.Now: (datetime(2024, 9, 13, 14, 5, 42, 243000, timezone.utc) + timedelta(hours=24, seconds=287)).isoformat() with "Z".
+        const string expires = "2024-09-14T14:10:29.243000Z";
 
         var body = await GetAsync("bob", List + "287/");
 

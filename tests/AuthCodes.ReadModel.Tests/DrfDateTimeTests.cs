@@ -1,5 +1,10 @@
 namespace AuthCodes.ReadModel.Tests;
 
+/// <summary>
+/// Expected strings computed with python3 on the development machine as DRF's <c>DateTimeField</c>
+/// writes them under authentik: <c>value.astimezone(timezone.utc).isoformat()</c> with a trailing
+/// <c>+00:00</c> replaced by <c>Z</c> (Python datetimes hold microseconds, so a seventh digit is dropped).
+/// </summary>
 public sealed class DrfDateTimeTests
 {
     [Theory]

@@ -38,6 +38,7 @@ public static class Sample
         IssuerMode: "per_provider",
         JwksSources: []);
 
+    /// <summary>Input data: <c>num_pk</c> as src derives it; its values are pinned by literals (GroupNumbersTests, the writer and contract tests' JSON).</summary>
     public static UserGroupView Group(Guid pk, string name, bool isSuperuser = false, Guid? parent = null, string? parentName = null) =>
         new(pk, GroupNumbers.NumPk(pk), name, isSuperuser, parent, parentName, Json("{}"));
 
