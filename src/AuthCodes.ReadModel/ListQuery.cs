@@ -57,7 +57,7 @@ public sealed record ListQuery(
                 .ToArray();
 
     private static readonly char[] SearchSeparators =
-        [.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(c => c == ',' || char.IsWhiteSpace(c) || c is >= '\u001c' and <= '\u001f')];
+        [.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(c => c == ',' || PythonWhitespace.Is(c))];
 
     /// <summary>DRF <c>OrderingFilter</c>: comma-separated, stripped, unknown terms dropped, default when none remain.</summary>
     public static CodeOrdering ParseOrdering(string? ordering)
@@ -70,7 +70,7 @@ public sealed record ListQuery(
         var terms = new List<SortTerm>();
         foreach (var raw in ordering.Split(','))
         {
-            var term = raw.Trim();
+            var term = PythonWhitespace.Strip(raw);
             var descending = term.StartsWith('-');
             if (SortKeyOf(descending ? term[1..] : term) is { } key)
             {

@@ -57,6 +57,7 @@ public sealed class HeaderTests : IClassFixture<FakeIssuer>, IAsyncLifetime
     [InlineData("bearer ")]
     [InlineData("BEARER ")]
     [InlineData("  Bearer ")]
+    [InlineData("\u001dBearer ")] // python3: '\x1dBearer x'.strip() == 'Bearer x'
     public async Task The_bearer_scheme_is_case_insensitive_and_the_header_is_trimmed(string prefix)
     {
         Assert.Equal(new Authenticated(new Caller(1, false)), await harness.AuthenticateAsync(prefix + ValidToken() + "  "));

@@ -26,6 +26,7 @@ public sealed class ListQueryTests
     [InlineData("ordering=expires,-expires,user", "expires,user,pk")]
     [InlineData("ordering=PK,Provider", "provider,expires,pk")]
     [InlineData("ordering=,,-provider,,", "-provider,pk")]
+    [InlineData("ordering=-user%1F,%1Cexpires", "-user,expires,pk")] // python3: '-user\x1f'.strip() == '-user'
     public void Ordering_keeps_allowed_terms_in_order_and_ends_with_the_pk_tie_breaker(string query, string expected)
     {
         Assert.Equal(expected, Parse(query).Ordering.ToString());

@@ -1,3 +1,4 @@
+using AuthCodes.ReadModel;
 namespace AuthCodes.Api.Authentication;
 
 /// <summary>
@@ -16,7 +17,7 @@ internal static class AuthorizationHeader
     public static bool TryGetBearerCredential(string? header, out string credential, out Refused? refusal)
     {
         credential = string.Empty;
-        var trimmed = header?.Trim() ?? string.Empty;
+        var trimmed = header is null ? string.Empty : PythonWhitespace.Strip(header);
         var space = trimmed.IndexOf(' ', StringComparison.Ordinal);
         if (space < 0)
         {
