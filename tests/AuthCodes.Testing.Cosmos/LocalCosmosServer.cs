@@ -12,8 +12,8 @@ namespace AuthCodes.Testing.Cosmos;
 /// <summary>
 /// The Cosmos endpoint the tests run against: <c>COSMOS_ENDPOINT</c> (+ <c>COSMOS_KEY</c>) when set
 /// (the real emulator or an Azure account), otherwise the pinned npm <c>@vercel/cosmosdb-server</c>
-/// started here on a random free loopback port over plain HTTP (<c>npm ci</c> first when its
-/// node_modules is missing), and killed on dispose. Every wait is bounded.
+/// started here by <c>cosmos-server/serve.js</c> on a random free loopback port over plain HTTP with
+/// keep-alive (<c>npm ci</c> first when its node_modules is missing), and killed on dispose. Every wait is bounded.
 /// </summary>
 public sealed class LocalCosmosServer : IAsyncLifetime, IDisposable
 {
@@ -94,11 +94,11 @@ public sealed class LocalCosmosServer : IAsyncLifetime, IDisposable
     {
         var folder = typeof(LocalCosmosServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "CosmosServerFolder").Value!;
-        var cli = Path.Combine(folder, "node_modules", "@vercel", "cosmosdb-server", "lib", "cli.js");
-        if (!File.Exists(cli))
+        var package = Path.Combine(folder, "node_modules", "@vercel", "cosmosdb-server", "lib", "index.js");
+        if (!File.Exists(package))
         {
             using var installing = await LockInstallAsync(folder);
-            if (!File.Exists(cli))
+            if (!File.Exists(package))
             {
                 await RunAsync("npm", "ci --no-audit --no-fund", folder, NpmTimeout);
             }
@@ -112,7 +112,8 @@ public sealed class LocalCosmosServer : IAsyncLifetime, IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { cli, "--no-ssl", "--host", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        // serve.js: the package's server over plain HTTP with connections kept open between requests (its cli.js closes each one).
+        foreach (var argument in new[] { "serve.js", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
