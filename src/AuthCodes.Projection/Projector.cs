@@ -280,32 +280,59 @@ public sealed class Projector
 
     /// <summary>
     /// Runs <paramref name="write"/> for every item, at most <see cref="ProjectionOptions.FanOutParallelism"/> at
-    /// a time, and says whether any wrote. The first failure cancels the rest and propagates (the message is
+    /// a time, and says whether any wrote. Writes start on the calling thread; one that completes at once (every
+    /// write of the embedded store, which serializes its calls on one lock) is taken in place, so an in-memory
+    /// fan-out runs as a plain loop instead of contending for that lock from pool threads. The first failure
+    /// cancels the writes still running, awaits them (none outlives the call) and propagates (the message is
     /// redelivered and derives again); throttling is the store client's to retry.
     /// </summary>
     private async Task<bool> AnyWroteAsync<T>(IReadOnlyCollection<T> items, Func<T, CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new List<Task<bool>>();
         var wrote = false;
-        if (items.Count <= 1 || options.FanOutParallelism == 1)
+        try
         {
-            // Inline: a code event's rounds have one item each, and Parallel.ForEachAsync would hop to the thread pool for it.
             foreach (var item in items)
             {
-                wrote |= await write(item, cancellationToken);
+                if (running.Count == options.FanOutParallelism)
+                {
+                    wrote |= await NextFinishedAsync(running);
+                }
+
+                var writing = write(item, stop.Token);
+                if (writing.IsCompleted)
+                {
+                    wrote |= await writing;
+                }
+                else
+                {
+                    running.Add(writing);
+                }
+            }
+
+            while (running.Count > 0)
+            {
+                wrote |= await NextFinishedAsync(running);
             }
 
             return wrote;
         }
-
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.FanOutParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(items, parallel, async (item, ct) =>
+        finally
         {
-            if (await write(item, ct))
+            if (running.Count > 0)
             {
-                wrote = true;
+                await stop.CancelAsync();
+                await ((Task)Task.WhenAll(running)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-        });
-        return wrote;
+        }
+
+        static async Task<bool> NextFinishedAsync(List<Task<bool>> running)
+        {
+            var finished = await Task.WhenAny(running);
+            running.Remove(finished);
+            return await finished;
+        }
     }
 
     /// <summary>A point read for a single key (the code event's own snapshot): cheaper than a one-item ReadMany.</summary>
