@@ -288,6 +288,12 @@ public sealed class Projector
     /// </summary>
     private async Task<bool> AnyWroteAsync<T>(IReadOnlyCollection<T> items, Func<T, CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
     {
+        if (items.Count <= 1)
+        {
+            // A code event's rounds: one item each, nothing to bound or cancel.
+            return items.Count == 1 && await write(items.First(), cancellationToken);
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = new List<Task<bool>>();
         var wrote = false;
