@@ -142,6 +142,26 @@ public sealed class ProjectorTests
     }
 
     [Fact]
+    public async Task An_ignored_event_says_why_naming_the_applied_version_its_kind_and_its_id()
+    {
+        await h.SendAllAsync(Deleted("user", "42", V + 1, id: "evt-delete"));
+
+        var stale = await h.SendAsync(User(42, V, id: "evt-late"));
+        var expired = await h.SendAsync(Code(1, V, 7, 42, expires: Sample.Now.AddHours(-2)));
+
+        Assert.Equal((OutcomeKind.Ignored, "Stale: version 1726236342243001 (deleted, id evt-delete) is already applied."), (stale.Kind, stale.Reason));
+        Assert.Equal((OutcomeKind.Ignored, "The code expired before now minus the grace period."), (expired.Kind, expired.Reason));
+    }
+
+    [Fact]
+    public async Task A_code_that_expired_exactly_a_grace_period_ago_is_still_applied()
+    {
+        var outcome = await h.SendAsync(Code(1, V, 7, 42, expires: Sample.Now.AddHours(-1)));
+
+        Assert.Equal(OutcomeKind.Applied, outcome.Kind);
+    }
+
+    [Fact]
     public async Task A_lost_concurrency_race_is_retried_and_then_surfaces_as_a_transient_failure()
     {
         var snapshots = Substitute.For<ISnapshotStore>();
