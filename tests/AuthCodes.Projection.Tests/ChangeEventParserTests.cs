@@ -528,11 +528,31 @@ public sealed class ChangeEventParserTests
     {
         var data = UserData(42);
         data["is_active"] = "yes";
-        data["attributes"] = new JsonObject { [name] = "hidden", ["team"] = "blue", ["codes"] = 1, ["session"] = 2, ["secret"] = 3, ["42"] = 4 };
+        data["attributes"] = new JsonObject
+        {
+            [name] = "hidden", ["team"] = "blue", ["codes"] = 1, ["session"] = 2, ["secret"] = 3, ["42"] = 4,
+            ["history"] = new JsonArray(new JsonObject { [name] = "hidden", ["at"] = 5 }),
+        };
 
         var kept = JsonNode.Parse(Parse(Envelope("user", "saved", "42", V, data)).Rejection!.SanitizedBody!)!;
 
-        Assert.Equal("""{"team":"blue","codes":1,"session":2,"secret":3,"42":4}""", kept["data"]!["attributes"]!.ToJsonString());
+        Assert.Equal("""{"team":"blue","codes":1,"session":2,"secret":3,"42":4,"history":[{"at":5}]}""", kept["data"]!["attributes"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void A_rejection_record_keeps_every_envelope_attribute_of_the_contract_in_its_order()
+    {
+        var json = JsonNode.Parse(UserWith("dataschema", "\"urn:authcodes:events:v1\""))!;
+        json["id"] = "evt-all";
+        json["data"]!["is_active"] = "yes";
+        json["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        var rejection = Parse(json.ToJsonString()).Rejection!;
+
+        Assert.Equal("data.is_active must be a boolean.", rejection.Reason);
+        Assert.Equal(
+            """{"specversion":"1.0","id":"evt-all","source":"https://auth.example.com/","type":"io.goauthentik.user.saved","subject":"user/42","entityversion":"1726236342243000","time":"2024-09-13T14:05:42.243Z","datacontenttype":"application/json","dataschema":"urn:authcodes:events:v1","data":{"pk":42,"username":"user42","name":"User 42","is_active":"yes","last_login":"2024-09-01T08:00:00Z","groups":[],"email":"user42@example.com","avatar":"data:image/svg\u002Bxml;base64,PHN2Zz48L3N2Zz4=","attributes":{"team":"blue"},"uid":"uid-0042","path":"users","type":"internal","uuid":"00000000-0000-4000-8000-000000000042"}}""",
+            rejection.SanitizedBody);
     }
 
     [Fact]
