@@ -228,7 +228,7 @@ public sealed class Projector
             var view = await DeriveUserAsync(userPk, groups, ct);
             derivedViews.SetUser(userPk, view);
             var rewritten = await WriteIfChangedAsync(
-                written.Users, userPk, view, v => views.SaveUserAsync(v, ct), () => Wrote(views.DeleteUserAsync(userPk, ct)));
+                written.Users, userPk, view, written.Same, v => views.SaveUserAsync(v, ct), () => Wrote(views.DeleteUserAsync(userPk, ct)));
             Include(await snapshots.GetLiveCodesOfUserAsync(userPk, ct), all: rewritten);
             return rewritten;
         }, cancellationToken);
@@ -241,6 +241,7 @@ public sealed class Projector
                 written.Providers,
                 providerPk,
                 derived,
+                written.Same,
                 p => views.SaveProviderAsync(p.View, p.ClientSecret, ct),
                 () => Wrote(views.DeleteProviderAsync(providerPk, ct)));
             Include(await snapshots.GetLiveCodesOfProviderAsync(providerPk, ct), all: rewritten);
@@ -263,7 +264,7 @@ public sealed class Projector
         {
             var document = entry.Value is { } code ? await DeriveCodeAsync(code, derivedViews, ct) : null;
             return await WriteIfChangedAsync(
-                written.Codes, entry.Key, document, d => views.SaveCodeAsync(d, ct), () => views.DeleteCodeAsync(entry.Key, ct));
+                written.Codes, entry.Key, document, written.Same, d => views.SaveCodeAsync(d, ct), () => views.DeleteCodeAsync(entry.Key, ct));
         }, cancellationToken);
 
         return wroteUsers | wroteProviders | wroteCodes;
@@ -316,16 +317,15 @@ public sealed class Projector
     };
 
     /// <summary>
-    /// Saves (or, for null, deletes) a derived item unless this event last wrote an equal one. Equal means
-    /// the same JSON: the views hold lists and JSON attributes, which records compare by reference. A
-    /// delete that found nothing wrote nothing: a code its own delete event unlisted after this event
+    /// Saves (or, for null, deletes) a derived item unless this event last wrote an equal one (<paramref name="same"/>).
+    /// A delete that found nothing wrote nothing: a code its own delete event unlisted after this event
     /// wrote it (common in a long provider fan-out, codes live a minute) costs no further round.
     /// </summary>
     private static async Task<bool> WriteIfChangedAsync<T>(
-        ConcurrentDictionary<long, T?> written, long pk, T? derived, Func<T, Task> save, Func<Task<bool>> delete)
+        ConcurrentDictionary<long, T?> written, long pk, T? derived, Func<T?, T?, bool> same, Func<T, Task> save, Func<Task<bool>> delete)
         where T : class
     {
-        if (written.TryGetValue(pk, out var last) && JsonSerializer.Serialize(last) == JsonSerializer.Serialize(derived))
+        if (written.TryGetValue(pk, out var last) && same(last, derived))
         {
             return false;
         }
@@ -480,13 +480,46 @@ public sealed class Projector
     /// <summary>A provider's view as stored: with its client secret, which the view itself never carries.</summary>
     private sealed record ProviderItem(ProviderView View, string ClientSecret);
 
-    /// <summary>The last item one event wrote per key (null: deleted), which a settling round compares with.</summary>
+    /// <summary>
+    /// The last item one event wrote per key (null: deleted), and the equality a settling round compares with.
+    /// Views hold lists and JSON attributes, which records compare by reference, so a view compares by its JSON,
+    /// serialized once per view instance for the whole settle: a fan-out's thousands of code documents share a
+    /// handful of views, and serializing each document twice per round was most of a fan-out's CPU and garbage.
+    /// A code document compares its own fields by value.
+    /// </summary>
     private sealed class Written
     {
+        private readonly ConcurrentDictionary<object, string> json = new(ReferenceEqualityComparer.Instance);
+
         public ConcurrentDictionary<long, UserView?> Users { get; } = [];
 
         public ConcurrentDictionary<long, ProviderItem?> Providers { get; } = [];
 
         public ConcurrentDictionary<long, CodeDocument?> Codes { get; } = [];
+
+        public bool Same(UserView? last, UserView? derived) => SameJson(last, derived);
+
+        public bool Same(ProviderItem? last, ProviderItem? derived) =>
+            ReferenceEquals(last, derived)
+            || (last is not null && derived is not null && last.ClientSecret == derived.ClientSecret && SameJson(last.View, derived.View));
+
+        /// <summary>
+        /// The views by their JSON, the scopes by their items, every other field by the record's own equality, so a
+        /// field added later is compared too (a list by reference: a needless rewrite, never a missed one). The
+        /// expiry compares as an instant: both stores keep it in UTC.
+        /// </summary>
+        public bool Same(CodeDocument? last, CodeDocument? derived) =>
+            ReferenceEquals(last, derived)
+            || (last is not null && derived is not null
+                && last with { Provider = derived.Provider, User = derived.User, Scope = derived.Scope } == derived
+                && last.Scope.SequenceEqual(derived.Scope)
+                && SameJson(last.Provider, derived.Provider)
+                && SameJson(last.User, derived.User));
+
+        private bool SameJson(object? last, object? derived) =>
+            ReferenceEquals(last, derived)
+            || (last is not null && derived is not null && JsonOf(last) == JsonOf(derived));
+
+        private string JsonOf(object view) => json.GetOrAdd(view, v => JsonSerializer.Serialize(v, v.GetType()));
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuthCodes.Contract;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -135,6 +137,70 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_code_rescoped_while_a_provider_change_fans_out_to_it_keeps_its_new_scope(bool oneInstance)
+    {
+        // The fan-out writes the code from its old snapshot after the code's own event wrote it; only the
+        // scope differs, so only the checking round's comparison of scopes can find it.
+        var store = await RaceAsync(
+            oneInstance,
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IViewStore.SaveCodeAsync),
+            racing: CodeWithScope(1, V + 1, "openid"));
+
+        Assert.Equal(["openid"], (await store.Codes.GetCodeAsync(1, CancellationToken.None))?.Scope);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_code_extended_while_a_provider_change_fans_out_to_it_keeps_its_new_expiry(bool oneInstance)
+    {
+        var store = await RaceAsync(
+            oneInstance,
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IViewStore.SaveCodeAsync),
+            racing: Code(1, V + 1, 7, 42, expires: Sample.Now.AddMinutes(20)));
+
+        Assert.Equal(Sample.Now.AddMinutes(20), (await store.Codes.GetCodeAsync(1, CancellationToken.None))?.Expires);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_provider_renamed_again_while_its_previous_event_derives_it_keeps_the_latest_name(bool oneInstance)
+    {
+        var store = await RaceAsync(
+            oneInstance,
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IViewStore.SaveProviderAsync),
+            racing: Provider(7, V + 2, name: "Renamed again"));
+
+        Assert.Equal("Renamed again", (await store.Views.GetProviderAsync(7, CancellationToken.None))?.Name);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_client_secret_rotated_while_the_providers_previous_event_derives_it_is_kept(bool oneInstance)
+    {
+        // The newer event changes the secret only: the view is the same JSON, and only the checking round's
+        // comparison of secrets finds that the older event wrote the old secret last.
+        var store = await RaceAsync(
+            oneInstance,
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IViewStore.SaveProviderAsync),
+            racing: Envelope(EntityNames.Provider, ChangeEventType.Saved, "7", V + 2, ProviderData(7, "Renamed", clientSecret: "rotated")));
+
+        Assert.Equal("rotated7", (await store.Codes.GetClientSecretsAsync([7], CancellationToken.None))[7]);
+    }
+
     /// <summary>
     /// Seeds a store, then applies <paramref name="interrupted"/> on one instance (with <paramref name="options"/>),
     /// which pauses before its <paramref name="occurrence"/>th <paramref name="pausedBefore"/> call while another
@@ -171,11 +237,19 @@ public sealed class ConcurrentInstancesTests
     private async Task ApplyAsync(Projector projector, string json) =>
         Assert.Equal(OutcomeKind.Applied, (await projector.ApplyAsync(parser.Parse(BinaryData.FromString(json)), CancellationToken.None)).Kind);
 
-    /// <summary>The derived read model as data: every listed code whole, and the views of the user and provider the tests use.</summary>
+    /// <summary>The derived read model as data: every listed code whole, the views of the user and provider the tests use, and that provider's secret.</summary>
     private static async Task<string> RenderAsync(ReadModelStores store) => JsonSerializer.Serialize(new
     {
         listed = await store.Codes.ListCodesAsync(CodeFilter.All, ListQuery.ParseOrdering("pk"), 0, 100, CancellationToken.None),
         user = await store.Views.GetUserAsync(42, CancellationToken.None),
         provider = await store.Views.GetProviderAsync(7, CancellationToken.None),
+        secrets = await store.Codes.GetClientSecretsAsync([7], CancellationToken.None),
     });
+
+    private static string CodeWithScope(long pk, ulong version, params string[] scope)
+    {
+        var data = CodeData(pk, 7, 42);
+        data["scope"] = new JsonArray([.. scope.Select(s => (JsonNode)JsonValue.Create(s))]);
+        return Envelope(EntityNames.AuthorizationCode, ChangeEventType.Saved, pk.ToString(), version, data);
+    }
 }
