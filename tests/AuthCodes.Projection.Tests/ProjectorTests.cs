@@ -246,6 +246,34 @@ public sealed class ProjectorTests
     }
 
     [Fact]
+    public async Task A_group_turning_superuser_re_derives_the_members_of_its_grandchildren()
+    {
+        var grandchild = Guid.Parse("c0000000-0000-4000-8000-000000000002");
+        await h.SendAllAsync(
+            Provider(7, V),
+            Group(Staff, V, "staff"),
+            Group(Team, V, "team", parent: Staff),
+            Group(grandchild, V, "grandchild", parent: Team),
+            User(42, V, groups: [grandchild]),
+            Code(1, V, 7, 42));
+        Assert.False((await h.CodeAsync(1))!.User.IsSuperuser);
+
+        await h.SendAllAsync(Group(Staff, V + 1, "staff", isSuperuser: true));
+
+        Assert.True((await h.CodeAsync(1))!.User.IsSuperuser);
+    }
+
+    [Fact]
+    public async Task A_groups_attributes_reach_its_members_groups_obj()
+    {
+        var data = GroupData(Team, "team");
+        data["attributes"] = new System.Text.Json.Nodes.JsonObject { ["notify"] = "ops" };
+        await h.SendAllAsync(Provider(7, V), Envelope("group", "saved", Team.ToString(), V, data), User(42, V, groups: [Team]), Code(1, V, 7, 42));
+
+        Assert.Equal("""{"notify":"ops"}""", (await h.CodeAsync(1))!.User.GroupsObj[0].Attributes.GetRawText());
+    }
+
+    [Fact]
     public async Task A_parent_cycle_ends_the_walk_without_making_anyone_a_superuser()
     {
         await h.SendAllAsync(
