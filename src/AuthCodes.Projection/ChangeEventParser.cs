@@ -132,7 +132,7 @@ public sealed partial class ChangeEventParser
 
         var rest = type[ChangeEventType.Prefix.Length..];
         var dot = rest.LastIndexOf('.');
-        var action = dot < 0 ? "" : rest[(dot + 1)..];
+        var action = rest[(dot + 1)..];
         if (dot < 0 || !EntityNames.TryParse(rest[..dot], out var kind) || action is not (ChangeEventType.Saved or ChangeEventType.Deleted))
         {
             throw new ContractViolation($"Unknown type '{type}': {ExpectedTypes}, entity one of {string.Join(", ", EntityNames.All)}.");
@@ -154,10 +154,9 @@ public sealed partial class ChangeEventParser
             throw new ContractViolation("data must be JSON (data_base64 is not accepted).");
         }
 
-        var slash = subject.IndexOf('/', StringComparison.Ordinal);
         var entity = EntityNames.Of(kind);
         var expectedSubjectPrefix = ChangeEventSubject.PrefixOf(entity);
-        if (slash < 0 || !subject.StartsWith(expectedSubjectPrefix, StringComparison.Ordinal))
+        if (!subject.StartsWith(expectedSubjectPrefix, StringComparison.Ordinal))
         {
             throw new ContractViolation($"subject '{subject}' must be '{expectedSubjectPrefix}<pk>'.");
         }
@@ -200,8 +199,8 @@ public sealed partial class ChangeEventParser
             {
                 case JsonValueKind.String:
                     var text = (string)value!;
-                    if (text.Length is > 0 and <= 20 && text.All(char.IsAsciiDigit)
-                        && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                    // NumberStyles.None admits ASCII digits only (no sign, space or other script's digits).
+                    if (text.Length <= 20 && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
                     {
                         return parsed;
                     }
@@ -231,7 +230,7 @@ public sealed partial class ChangeEventParser
     {
         EntityKind.Group or EntityKind.Application =>
             Guid.TryParseExact(pk, "D", out var guid) ? EntityKey.Of(kind, guid) : null,
-        _ => pk.Length > 0 && pk.All(char.IsAsciiDigit) && long.TryParse(pk, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+        _ => long.TryParse(pk, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             ? EntityKey.Of(kind, number)
             : null,
     };

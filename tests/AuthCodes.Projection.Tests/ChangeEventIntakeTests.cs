@@ -116,6 +116,28 @@ public sealed class ChangeEventIntakeTests
     }
 
     [Fact]
+    public async Task A_log_line_holds_the_lag_in_milliseconds_and_the_reason_of_an_ignored_or_rejected_event()
+    {
+        var intake = Intake();
+        var user = Events.User(42, Events.V, id: "evt-user");
+        time.Advance(TimeSpan.FromSeconds(1.5)); // the event's time is Sample.Now
+
+        await intake.HandleAsync(Body(user), CancellationToken.None);
+        await intake.HandleAsync(Body(user), CancellationToken.None);
+        await intake.HandleAsync(Body(Events.User(42, Events.V - 1, id: "evt-old")), CancellationToken.None);
+        await intake.HandleAsync(Body(Events.User(43, Events.V, id: "evt-foreign").Replace(Events.Source, "https://other.example.com/", StringComparison.Ordinal)), CancellationToken.None);
+
+        Assert.Equal(
+            [
+                "Event evt-user io.goauthentik.user.saved user/42 version 1726236342243000: applied  (lag 1500 ms)",
+                "Event evt-user io.goauthentik.user.saved user/42 version 1726236342243000: ignored Duplicate: this event is already applied. (lag 1500 ms)",
+                "Event evt-old io.goauthentik.user.saved user/42 version 1726236342242999: ignored Stale: version 1726236342243000 (saved, id evt-user) is already applied. (lag 1500 ms)",
+                "Event evt-foreign io.goauthentik.user.saved user/43: rejected source 'https://other.example.com/' is not the accepted source 'https://auth.example.com/'.",
+            ],
+            logger.Collector.GetSnapshot().Select(line => line.Message));
+    }
+
+    [Fact]
     public async Task Remembers_when_it_last_applied_an_event_and_not_when_it_ignored_one()
     {
         var intake = Intake();

@@ -387,4 +387,179 @@ public sealed class ChangeEventParserTests
         Assert.Equal([true, false, true], parsed.Select(p => p.IsValid));
         Assert.Single(parser.ParseBatch(BinaryData.FromString(User(1, V))));
     }
+
+    /// <summary>Reasons are what the rejected-events list shows an operator: each rule's own text, exactly.</summary>
+    [Theory]
+    [InlineData("specversion", null, "specversion must be \"1.0\".")]
+    [InlineData("specversion", "1.0", "specversion must be \"1.0\".")]
+    [InlineData("specversion", "\"1.0 \"", "specversion must be \"1.0\".")]
+    [InlineData("id", null, "id is required and must be a non-empty string.")]
+    [InlineData("id", "\"\"", "id is required and must be a non-empty string.")]
+    [InlineData("id", "5", "id is required and must be a non-empty string.")]
+    [InlineData("source", "\"\"", "source is required and must be a non-empty string.")]
+    [InlineData("type", null, "type is required and must be a non-empty string.")]
+    [InlineData("subject", null, "subject is required and must be a non-empty string.")]
+    [InlineData("entityversion", null, "entityversion (extension attribute) is required.")]
+    [InlineData("entityversion", "null", "entityversion (extension attribute) is required.")]
+    [InlineData("entityversion", "{}", "entityversion (extension attribute) is required.")]
+    [InlineData("entityversion", "\"\"", "entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.")]
+    [InlineData("entityversion", "\"000000000000000000001\"", "entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.")]
+    [InlineData("entityversion", "\"18446744073709551616\"", "entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.")]
+    [InlineData("entityversion", "\"+1\"", "entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.")]
+    [InlineData("entityversion", "\"\\u0663\"", "entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.")]
+    [InlineData("entityversion", "1e3", "entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.")]
+    [InlineData("entityversion", "18446744073709551616", "entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.")]
+    [InlineData("entityversion", "true", "entityversion must be a string of decimal digits (a 64-bit unsigned value) or a non-negative JSON integer.")]
+    [InlineData("data", null, "data must be a JSON object.")]
+    [InlineData("data", "null", "data must be a JSON object.")]
+    [InlineData("data", "5", "data must be a JSON object.")]
+    [InlineData("datacontenttype", "\"text/json\"", "datacontenttype must be application/json, not 'text/json'.")]
+    [InlineData("type", "\"com.example.user.saved\"", "Unknown type 'com.example.user.saved': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted.")]
+    [InlineData("type", "\"io.goauthentikuser.saved\"", "Unknown type 'io.goauthentikuser.saved': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted.")]
+    [InlineData("type", "\"io.goauthentik.flow.saved\"", "Unknown type 'io.goauthentik.flow.saved': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted, entity one of authorization_code, user, group, provider, application.")]
+    [InlineData("type", "\"io.goauthentik.user\"", "Unknown type 'io.goauthentik.user': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted, entity one of authorization_code, user, group, provider, application.")]
+    [InlineData("type", "\"io.goauthentik.usersaved\"", "Unknown type 'io.goauthentik.usersaved': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted, entity one of authorization_code, user, group, provider, application.")]
+    [InlineData("type", "\"io.goauthentik.user.\"", "Unknown type 'io.goauthentik.user.': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted, entity one of authorization_code, user, group, provider, application.")]
+    [InlineData("type", "\"io.goauthentik..saved\"", "Unknown type 'io.goauthentik..saved': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted, entity one of authorization_code, user, group, provider, application.")]
+    [InlineData("type", "\"io.goauthentik.user.saved.\"", "Unknown type 'io.goauthentik.user.saved.': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted, entity one of authorization_code, user, group, provider, application.")]
+    [InlineData("type", "\"io.goauthentik.user.group.saved\"", "Unknown type 'io.goauthentik.user.group.saved': expected io.goauthentik.<entity>.saved or io.goauthentik.<entity>.deleted, entity one of authorization_code, user, group, provider, application.")]
+    [InlineData("subject", "\"user\"", "subject 'user' must be 'user/<pk>'.")]
+    [InlineData("subject", "\"xuser/42\"", "subject 'xuser/42' must be 'user/<pk>'.")]
+    [InlineData("subject", "\"/42\"", "subject '/42' must be 'user/<pk>'.")]
+    [InlineData("subject", "\"user/\"", "subject 'user/' does not end with a valid user pk.")]
+    [InlineData("subject", "\"user//42\"", "subject 'user//42' does not end with a valid user pk.")]
+    [InlineData("subject", "\"user/42/\"", "subject 'user/42/' does not end with a valid user pk.")]
+    [InlineData("subject", "\"user/+42\"", "subject 'user/+42' does not end with a valid user pk.")]
+    [InlineData("subject", "\"user/ 42\"", "subject 'user/ 42' does not end with a valid user pk.")]
+    [InlineData("subject", "\"user/\\u0664\\u0662\"", "subject 'user/\u0664\u0662' does not end with a valid user pk.")]
+    [InlineData("subject", "\"user/9223372036854775808\"", "subject 'user/9223372036854775808' does not end with a valid user pk.")]
+    public void Each_envelope_rule_rejects_with_its_own_reason(string attribute, string? value, string expected)
+    {
+        var json = JsonNode.Parse(User(42, V))!.AsObject();
+        if (value is null)
+        {
+            json.Remove(attribute);
+        }
+        else
+        {
+            json[attribute] = JsonNode.Parse(value);
+        }
+
+        Assert.Equal(expected, Reason(json.ToJsonString()));
+    }
+
+    [Theory]
+    [InlineData("\"18446744073709551615\"")]
+    [InlineData("18446744073709551615")]
+    public void Reads_the_largest_64_bit_version_as_a_string_of_twenty_digits_or_a_number(string version)
+    {
+        var parsed = Parse(UserWith("entityversion", version));
+
+        Assert.Equal(18446744073709551615UL, parsed.Event?.Version);
+    }
+
+    [Theory]
+    [InlineData("user/9223372036854775807", 9223372036854775807L)]
+    [InlineData("user/0", 0L)]
+    public void Reads_a_subject_pk_up_to_the_largest_64_bit_integer(string subject, long pk)
+    {
+        var json = JsonNode.Parse(UserWith("subject", $"\"{subject}\""))!;
+        json["data"]!["pk"] = pk;
+
+        Assert.Equal(EntityKey.User(pk), Parse(json.ToJsonString()).Event?.Key);
+    }
+
+    [Fact]
+    public void A_delete_whose_data_names_another_pk_than_its_subject_is_rejected()
+    {
+        var json = Envelope("group", "deleted", "6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11", V, new JsonObject { ["pk"] = "6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a12" });
+
+        Assert.Equal("subject 'group/6e1c2b1a-9f0d-4c8e-8d3a-5b7f0e2c4a11' does not match data.pk.", Reason(json));
+    }
+
+    [Theory]
+    [InlineData("{}", "A CloudEvents batch must be a JSON array.")]
+    [InlineData("[1]", "A CloudEvent in structured mode must be a JSON object.")]
+    [InlineData("[1", "The body is not valid JSON (the input is an invalid end of a number. Expected a delimiter. LineNumber: 0 | BytePositionInLine: 2.).")]
+    public void Rejects_a_batch_that_is_not_an_array_of_objects_with_its_reason(string body, string expected)
+    {
+        var rejection = Assert.Single(parser.ParseBatch(BinaryData.FromString(body))).Rejection;
+
+        Assert.Equal(expected, rejection?.Reason);
+        Assert.Null(rejection?.SanitizedBody);
+    }
+
+    /// <summary>The entity is read from the type up to its last dot, whatever the action: its data fields are kept.</summary>
+    [Theory]
+    [InlineData("io.goauthentik.user.updated", true)]
+    [InlineData("io.goauthentik.user.", true)]
+    [InlineData("io.goauthentik.user", false)]
+    [InlineData("io.goauthentik.usersaved", false)]
+    [InlineData("io.goauthentik.flow.saved", false)]
+    [InlineData("com.example.user.saved", false)]
+    public void A_rejection_record_keeps_data_only_when_the_type_names_an_entity(string type, bool keepsData)
+    {
+        var data = new JsonObject { ["pk"] = 42, ["username"] = "alice", ["password"] = "hunter2" };
+        var json = JsonNode.Parse(Envelope("user", "saved", "42", V, data, id: "evt-typed"))!;
+        json["type"] = type;
+
+        var kept = Parse(json.ToJsonString()).Rejection?.SanitizedBody;
+
+        var keptData = keepsData ? ""","data":{"pk":42,"username":"alice"}""" : "";
+        Assert.Equal(
+            "{\"specversion\":\"1.0\",\"id\":\"evt-typed\",\"source\":\"https://auth.example.com/\",\"type\":\"" + type
+            + "\",\"subject\":\"user/42\",\"entityversion\":\"1726236342243000\",\"time\":\"2024-09-13T14:05:42.243Z\",\"datacontenttype\":\"application/json\"" + keptData + "}",
+            kept);
+    }
+
+    /// <summary>Every secret name, in any spelling, is removed wherever kept data may nest it (here: a user's attributes).</summary>
+    [Theory]
+    [InlineData("code")]
+    [InlineData("nonce")]
+    [InlineData("code_challenge")]
+    [InlineData("code_challenge_method")]
+    [InlineData("session_id")]
+    [InlineData("client_secret")]
+    [InlineData("Code-Challenge-Method")]
+    [InlineData("sessionId")]
+    [InlineData("CLIENT_SECRET")]
+    [InlineData("_N-o-n-c-e_")]
+    public void A_rejection_record_drops_a_secret_name_nested_in_kept_data(string name)
+    {
+        var data = UserData(42);
+        data["is_active"] = "yes";
+        data["attributes"] = new JsonObject
+        {
+            [name] = "hidden", ["team"] = "blue", ["codes"] = 1, ["session"] = 2, ["secret"] = 3, ["42"] = 4,
+            ["history"] = new JsonArray(new JsonObject { [name] = "hidden", ["at"] = 5 }),
+        };
+
+        var kept = JsonNode.Parse(Parse(Envelope("user", "saved", "42", V, data)).Rejection!.SanitizedBody!)!;
+
+        Assert.Equal("""{"team":"blue","codes":1,"session":2,"secret":3,"42":4,"history":[{"at":5}]}""", kept["data"]!["attributes"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void A_rejection_record_keeps_every_envelope_attribute_of_the_contract_in_its_order()
+    {
+        var json = JsonNode.Parse(UserWith("dataschema", "\"urn:authcodes:events:v1\""))!;
+        json["id"] = "evt-all";
+        json["data"]!["is_active"] = "yes";
+        json["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        var rejection = Parse(json.ToJsonString()).Rejection!;
+
+        Assert.Equal("data.is_active must be a boolean.", rejection.Reason);
+        Assert.Equal(
+            """{"specversion":"1.0","id":"evt-all","source":"https://auth.example.com/","type":"io.goauthentik.user.saved","subject":"user/42","entityversion":"1726236342243000","time":"2024-09-13T14:05:42.243Z","datacontenttype":"application/json","dataschema":"urn:authcodes:events:v1","data":{"pk":42,"username":"user42","name":"User 42","is_active":"yes","last_login":"2024-09-01T08:00:00Z","groups":[],"email":"user42@example.com","avatar":"data:image/svg\u002Bxml;base64,PHN2Zz48L3N2Zz4=","attributes":{"team":"blue"},"uid":"uid-0042","path":"users","type":"internal","uuid":"00000000-0000-4000-8000-000000000042"}}""",
+            rejection.SanitizedBody);
+    }
+
+    [Fact]
+    public void Names_the_secret_fields_of_the_contract()
+    {
+        Assert.Equal(
+            ["client_secret", "code", "code_challenge", "code_challenge_method", "nonce", "session_id"],
+            ChangeEventParser.SecretFields.Order(StringComparer.Ordinal));
+    }
 }

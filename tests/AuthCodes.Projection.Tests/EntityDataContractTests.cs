@@ -114,6 +114,18 @@ public sealed class EntityDataContractTests
     }
 
     [Theory]
+    [InlineData("user", "1.5")]
+    [InlineData("provider", "9223372036854775808")]
+    [InlineData("provider", "\"2\"")]
+    public void An_integer_field_refuses_a_fraction_a_number_beyond_64_bits_and_a_string(string field, string value)
+    {
+        var data = CodeData(1, 2, 3);
+        data[field] = JsonNode.Parse(value);
+
+        Assert.Equal($"data.{field} must be an integer.", Parse("authorization_code", "1", data).Rejection?.Reason);
+    }
+
+    [Theory]
     [InlineData("""["openid", 1]""")]
     [InlineData("7")]
     public void A_scope_that_is_neither_strings_nor_a_string_is_refused(string scope)

@@ -142,6 +142,26 @@ public sealed class ProjectorTests
     }
 
     [Fact]
+    public async Task An_ignored_event_says_why_naming_the_applied_version_its_kind_and_its_id()
+    {
+        await h.SendAllAsync(Deleted("user", "42", V + 1, id: "evt-delete"));
+
+        var stale = await h.SendAsync(User(42, V, id: "evt-late"));
+        var expired = await h.SendAsync(Code(1, V, 7, 42, expires: Sample.Now.AddHours(-2)));
+
+        Assert.Equal((OutcomeKind.Ignored, "Stale: version 1726236342243001 (deleted, id evt-delete) is already applied."), (stale.Kind, stale.Reason));
+        Assert.Equal((OutcomeKind.Ignored, "The code expired before now minus the grace period."), (expired.Kind, expired.Reason));
+    }
+
+    [Fact]
+    public async Task A_code_that_expired_exactly_a_grace_period_ago_is_still_applied()
+    {
+        var outcome = await h.SendAsync(Code(1, V, 7, 42, expires: Sample.Now.AddHours(-1)));
+
+        Assert.Equal(OutcomeKind.Applied, outcome.Kind);
+    }
+
+    [Fact]
     public async Task A_lost_concurrency_race_is_retried_and_then_surfaces_as_a_transient_failure()
     {
         var snapshots = Substitute.For<ISnapshotStore>();
@@ -223,6 +243,34 @@ public sealed class ProjectorTests
         Assert.True(member.IsSuperuser);
         Assert.Equal("admins", member.GroupsObj[0].ParentName);
         Assert.True((await h.Store.Codes.FindUserAsync(SubjectMode.UserId, "42", default))!.IsSuperuser);
+    }
+
+    [Fact]
+    public async Task A_group_turning_superuser_re_derives_the_members_of_its_grandchildren()
+    {
+        var grandchild = Guid.Parse("c0000000-0000-4000-8000-000000000002");
+        await h.SendAllAsync(
+            Provider(7, V),
+            Group(Staff, V, "staff"),
+            Group(Team, V, "team", parent: Staff),
+            Group(grandchild, V, "grandchild", parent: Team),
+            User(42, V, groups: [grandchild]),
+            Code(1, V, 7, 42));
+        Assert.False((await h.CodeAsync(1))!.User.IsSuperuser);
+
+        await h.SendAllAsync(Group(Staff, V + 1, "staff", isSuperuser: true));
+
+        Assert.True((await h.CodeAsync(1))!.User.IsSuperuser);
+    }
+
+    [Fact]
+    public async Task A_groups_attributes_reach_its_members_groups_obj()
+    {
+        var data = GroupData(Team, "team");
+        data["attributes"] = new System.Text.Json.Nodes.JsonObject { ["notify"] = "ops" };
+        await h.SendAllAsync(Provider(7, V), Envelope("group", "saved", Team.ToString(), V, data), User(42, V, groups: [Team]), Code(1, V, 7, 42));
+
+        Assert.Equal("""{"notify":"ops"}""", (await h.CodeAsync(1))!.User.GroupsObj[0].Attributes.GetRawText());
     }
 
     [Fact]
