@@ -332,9 +332,12 @@ public sealed partial class ChangeEventParser
     /// literal</c>): that text may hold a secret, and reasons are logged and kept. Its position stays.
     /// </summary>
     private static string NotValidJson(JsonException exception) =>
-        $"The body is not valid JSON ({QuotedInput().Replace(FirstLine(exception.Message), "the input $1", 1)}).";
+        $"The body is not valid JSON ({FirstLine(QuotedInput().Replace(exception.Message, "the input $1", 1))}).";
 
-    /// <summary>The reader's messages that quote input start with it: <c>'…' is …</c>; the last <c>' is </c> ends the quote.</summary>
+    /// <summary>
+    /// The reader's messages that quote input start with it: <c>'…' is …</c>; the last <c>' is </c> ends the quote,
+    /// which may span lines, so it is replaced before the message is cut to its first line.
+    /// </summary>
     [System.Text.RegularExpressions.GeneratedRegex("^'.*' (is )", System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex QuotedInput();
 

@@ -181,6 +181,7 @@ public sealed class ChangeEventParserTests
     [InlineData("{\"id\":\"x\"", "The body is not valid JSON (Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed. LineNumber: 0 | BytePositionInLine: 9.).")]
     [InlineData("{} x", "The body is not valid JSON (the input is invalid after a single JSON value. Expected end of data. LineNumber: 0 | BytePositionInLine: 3.).")]
     [InlineData("{\"data\":{\"code\":tru{e,\"nonce\":\"n-1\"}}", "The body is not valid JSON (the input is an invalid JSON literal. Expected the literal 'true'. LineNumber: 0 | BytePositionInLine: 19.).")]
+    [InlineData("{\"data\":{\"code\":tru\nsecret}}", "The body is not valid JSON (the input is an invalid JSON literal. Expected the literal 'true'. LineNumber: 0 | BytePositionInLine: 19.).")]
     public void Rejects_malformed_json_with_the_readers_position_but_not_the_input_it_quotes(string body, string expected)
     {
         Assert.Equal(expected, Reason(body));
