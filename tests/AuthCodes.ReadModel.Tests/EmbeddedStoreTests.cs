@@ -137,6 +137,7 @@ public sealed class EntityKeyTests
         Assert.Throws<InvalidOperationException>(() => EntityKey.Code(1).UuidPk);
         Assert.Throws<ArgumentException>(() => EntityKey.Of(EntityKind.Application, 1));
         Assert.Equal(EntityKey.Provider(9), EntityKey.Parse(EntityKind.Provider, "9"));
+        Assert.Equal(Guid.Parse("aaaaaaaa-0000-4000-8000-000000000001"), EntityKey.Parse(EntityKind.Group, "aaaaaaaa-0000-4000-8000-000000000001").UuidPk);
     }
 
     [Fact]
@@ -146,24 +147,6 @@ public sealed class EntityKeyTests
         Assert.Equal("A User key is an integer.", Assert.Throws<InvalidOperationException>(() => EntityKey.User(1).UuidPk).Message);
         Assert.Equal("A Application key is a uuid. (Parameter 'kind')", Assert.Throws<ArgumentException>(() => EntityKey.Of(EntityKind.Application, 1)).Message);
         Assert.Equal("A Provider key is an integer. (Parameter 'kind')", Assert.Throws<ArgumentException>(() => EntityKey.Of(EntityKind.Provider, Guid.Empty)).Message);
-    }
-}
-
-/// <summary>What the projector treats as an existing entity: a snapshot with a state, last written by a save.</summary>
-public sealed class EntitySnapshotTests
-{
-    private static readonly CodeState State = new(5, 1, 10, Sample.Now, true, ["openid"]);
-
-    [Theory]
-    [InlineData(true, false, true)]
-    [InlineData(false, true, false)] // a tombstone
-    [InlineData(true, true, false)]
-    [InlineData(false, false, false)]
-    public void Is_live_only_with_a_state_and_a_stamp_of_a_save(bool hasState, bool deleted, bool live)
-    {
-        var snapshot = new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, deleted, "e1"), hasState ? State : null);
-
-        Assert.Equal(live, snapshot.IsLive);
     }
 }
 
