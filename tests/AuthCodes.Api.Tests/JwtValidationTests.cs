@@ -143,14 +143,16 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
     }
 
     [Theory]
-    [InlineData("azp")]
-    [InlineData("uid")]
-    public async Task A_token_missing_either_access_token_claim_is_refused(string claim)
+    [InlineData("azp", "not an access token (no azp naming the audience, or no uid): an ID token?")]
+    [InlineData("uid", "not an access token (no azp naming the audience, or no uid): an ID token?")]
+    [InlineData("sub", "no sub claim")]
+    public async Task A_token_missing_either_access_token_claim_or_its_subject_is_refused(string claim, string reason)
     {
         var claims = new Dictionary<string, object> { ["sub"] = "uid-0001", ["azp"] = Tokens.Audience, ["uid"] = "random-uid-value" };
         claims.Remove(claim);
 
         Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(Tokens.Signed(harness.Now, Tokens.Rs256(issuer.SigningKey), issuer.Issuer, claims)));
+        Assert.Equal("Bearer token refused: " + reason, harness.Logs.Collector.LatestRecord.Message);
     }
 
     [Fact]
