@@ -68,7 +68,8 @@ public sealed class ApiResponseTests
 
         Assert.Equal((400, """{"provider":["Select a valid choice."]}"""), (errors.StatusCode, Body(errors)));
         Assert.Equal((404, """{"detail":"Invalid page."}"""), (invalidPage.StatusCode, Body(invalidPage)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ApiResponse.From(new UnknownOutcome()));
+        var unknown = Assert.Throws<ArgumentOutOfRangeException>(() => ApiResponse.From(new UnknownOutcome()));
+        Assert.Equal(("outcome", "Unknown outcome. (Parameter 'outcome')\nActual value was UnknownOutcome { }."), (unknown.ParamName, unknown.Message.ReplaceLineEndings("\n")));
     }
 
     private sealed record UnknownOutcome : QueryOutcome;

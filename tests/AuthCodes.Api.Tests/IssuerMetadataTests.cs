@@ -65,6 +65,23 @@ public sealed class IssuerMetadataTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failure_while_the_caller_cancels_is_still_the_issuers()
+    {
+        using var caller = new CancellationTokenSource();
+        factory.CreateClient(default!).ReturnsForAnyArgs(_ =>
+        {
+            caller.Cancel(); // the caller gives up while the issuer is being asked
+            return new HttpClient(endpoint, disposeHandler: false);
+        });
+        endpoint.Answer("{}", HttpStatusCode.BadGateway);
+        var metadata = new IssuerMetadata(Options.Create(new BearerAuthenticationOptions { Issuer = "https://auth.example.com/application/o/authcodes/" }), factory);
+
+        var error = await Assert.ThrowsAsync<IssuerUnreachableException>(() => metadata.GetAsync(caller.Token));
+
+        Assert.Equal("The issuer's metadata or signing keys could not be fetched.", error.Message);
+    }
+
+    [Fact]
     public async Task The_retriever_refuses_plain_http_when_https_is_required_and_reports_a_failed_status()
     {
         var strict = new IssuerDocumentRetriever(factory, requireHttps: true);

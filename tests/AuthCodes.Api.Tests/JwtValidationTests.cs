@@ -41,6 +41,25 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
             harness.Now, credentials ?? Tokens.Rs256(issuer.SigningKey), tokenIssuer ?? issuer.Issuer,
             subject, audience, expiresIn, notBeforeIn, scope);
 
+    /// <summary>An HS256 access token padded by a claim to exactly <paramref name="length"/> characters.</summary>
+    private string Hs256TokenOfLength(DateTimeOffset now, int length)
+    {
+        string Padded(int padding) => Tokens.Signed(
+            now, Tokens.Hs256(), issuer.Issuer,
+            new Dictionary<string, object> { ["sub"] = "uid-0001", ["azp"] = Tokens.Audience, ["uid"] = "random-uid-value", ["pad"] = new string('x', padding) });
+
+        // Base64url makes 4 characters of 3 bytes: start just short and grow the padding one byte at a time.
+        var padding = (length - Padded(0).Length) * 3 / 4 - 3;
+        var token = Padded(padding);
+        while (token.Length < length)
+        {
+            token = Padded(++padding);
+        }
+
+        Assert.Equal(length, token.Length);
+        return token;
+    }
+
     [Fact]
     public async Task A_valid_token_authenticates_its_user_with_the_users_superuser_flag()
     {
@@ -124,14 +143,16 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
     }
 
     [Theory]
-    [InlineData("azp")]
-    [InlineData("uid")]
-    public async Task A_token_missing_either_access_token_claim_is_refused(string claim)
+    [InlineData("azp", "not an access token (no azp naming the audience, or no uid): an ID token?")]
+    [InlineData("uid", "not an access token (no azp naming the audience, or no uid): an ID token?")]
+    [InlineData("sub", "no sub claim")]
+    public async Task A_token_missing_either_access_token_claim_or_its_subject_is_refused(string claim, string reason)
     {
         var claims = new Dictionary<string, object> { ["sub"] = "uid-0001", ["azp"] = Tokens.Audience, ["uid"] = "random-uid-value" };
         claims.Remove(claim);
 
         Assert.Equal(Refused.InvalidToken, await harness.AuthenticateBearerAsync(Tokens.Signed(harness.Now, Tokens.Rs256(issuer.SigningKey), issuer.Issuer, claims)));
+        Assert.Equal("Bearer token refused: " + reason, harness.Logs.Collector.LatestRecord.Message);
     }
 
     [Fact]
@@ -214,6 +235,20 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
         var token = Tokens.Mint(hs256.Now, Tokens.Hs256(Tokens.SharedSecret + "-other"), issuer.Issuer);
 
         Assert.Equal(Refused.InvalidToken, await hs256.AuthenticateBearerAsync(token));
+    }
+
+    [Fact]
+    public async Task A_token_of_exactly_the_maximum_size_is_read_and_one_character_more_is_refused_unread()
+    {
+        var settings = AuthHarness.SettingsFor(issuer);
+        settings["Authentication:SharedSecret"] = Tokens.SharedSecret;
+        await using var hs256 = AuthHarness.Create(settings);
+        await hs256.AddUserAsync(User(1));
+        var token = Hs256TokenOfLength(hs256.Now, 256_000); // JsonWebTokenHandler.MaximumTokenSizeInBytes by default (250 KiB)
+
+        Assert.Equal(new Authenticated(new Caller(1, false)), await hs256.AuthenticateBearerAsync(token));
+        Assert.Equal(Refused.InvalidToken, await hs256.AuthenticateBearerAsync(token + "A"));
+        Assert.Equal("Bearer token refused: not a compact JWS", hs256.Logs.Collector.LatestRecord.Message);
     }
 
     [Theory]

@@ -26,9 +26,10 @@ public sealed class TokenIntrospectorTests : IDisposable
         endpoint.Dispose();
     }
 
-    private TokenIntrospector Introspector(string? address = Endpoint, bool requireHttps = true, string? issuer = null)
+    private TokenIntrospector Introspector(string? address = Endpoint, bool requireHttps = true, string? issuer = null, int? cacheSize = null)
     {
         var options = new BearerAuthenticationOptions { Issuer = issuer, RequireHttpsMetadata = requireHttps };
+        options.Introspection.CacheSize = cacheSize ?? options.Introspection.CacheSize;
         options.Introspection.Enabled = true;
         options.Introspection.ClientId = "client";
         options.Introspection.ClientSecret = "sécret";
@@ -115,6 +116,21 @@ public sealed class TokenIntrospectorTests : IDisposable
         Assert.False(await IsActiveAsync("token-2"));
         Assert.True(await IsActiveAsync("token-1"));
         Assert.Equal(2, endpoint.Requests);
+    }
+
+    [Theory]
+    [InlineData(1, 3)] // the second token's verdict does not fit beside the first: it is asked for again
+    [InlineData(2, 2)]
+    public async Task Verdicts_are_kept_up_to_the_cache_size(int cacheSize, int requests)
+    {
+        Introspector(cacheSize: cacheSize);
+        endpoint.Answer("""{"active": true}""");
+
+        Assert.True(await IsActiveAsync("token-1"));
+        Assert.True(await IsActiveAsync("token-2"));
+        Assert.True(await IsActiveAsync("token-2"));
+
+        Assert.Equal(requests, endpoint.Requests);
     }
 
     [Theory]

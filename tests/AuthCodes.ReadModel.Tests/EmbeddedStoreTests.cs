@@ -84,6 +84,23 @@ public sealed class EmbeddedReadModelStoreExpiryTests
     }
 
     [Fact]
+    public async Task Lists_a_code_saved_after_a_new_snapshot_replaced_the_forgotten_one()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
+        var store = EmbeddedReadModelStore.Create(time);
+        var state = new CodeState(5, 1, 10, Sample.Now, true, ["openid"]);
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddSeconds(1)), null, None));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None)); // forgotten now
+
+        var renewed = state with { Expires = Sample.Now.AddMinutes(10) };
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(2, false, "e2"), renewed, Sample.Now.AddMinutes(70)), null, None));
+        await store.Views.SaveCodeAsync(Sample.Code(5, Sample.Provider(1), Sample.User(10), Sample.Now.AddMinutes(10)), None);
+
+        Assert.Equal(5, (await store.Codes.GetCodeAsync(5, None))?.Pk);
+    }
+
+    [Fact]
     public async Task Keeps_a_code_whose_snapshot_was_rewritten_with_a_later_expiry()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
@@ -120,6 +137,16 @@ public sealed class EntityKeyTests
         Assert.Throws<InvalidOperationException>(() => EntityKey.Code(1).UuidPk);
         Assert.Throws<ArgumentException>(() => EntityKey.Of(EntityKind.Application, 1));
         Assert.Equal(EntityKey.Provider(9), EntityKey.Parse(EntityKind.Provider, "9"));
+        Assert.Equal(Guid.Parse("aaaaaaaa-0000-4000-8000-000000000001"), EntityKey.Parse(EntityKind.Group, "aaaaaaaa-0000-4000-8000-000000000001").UuidPk);
+    }
+
+    [Fact]
+    public void Says_which_kind_of_pk_a_key_holds_when_asked_for_the_other()
+    {
+        Assert.Equal("A Group key is a uuid.", Assert.Throws<InvalidOperationException>(() => EntityKey.Group(Guid.Empty).IntegerPk).Message);
+        Assert.Equal("A User key is an integer.", Assert.Throws<InvalidOperationException>(() => EntityKey.User(1).UuidPk).Message);
+        Assert.Equal("A Application key is a uuid. (Parameter 'kind')", Assert.Throws<ArgumentException>(() => EntityKey.Of(EntityKind.Application, 1)).Message);
+        Assert.Equal("A Provider key is an integer. (Parameter 'kind')", Assert.Throws<ArgumentException>(() => EntityKey.Of(EntityKind.Provider, Guid.Empty)).Message);
     }
 }
 

@@ -33,13 +33,7 @@ public sealed class ResponseWriterTests
             RenderedCode.Attach(code);
         }
 
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, ResponseWriter.WriterOptions))
-        {
-            ResponseWriter.WriteCode(writer, code, options);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return Written(writer => ResponseWriter.WriteCode(writer, code, options));
     }
 
     private static readonly string ProviderHead =
@@ -163,15 +157,47 @@ public sealed class ResponseWriterTests
             print: c => c.ToString());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Writes_absent_group_attributes_as_an_empty_object(bool rendered)
+    {
+        var code = Code with { User = Code.User with { GroupsObj = [Admins with { Attributes = default }] } };
+
+        var json = Write(code, new RenderOptions(Sample.Now, IncludeGroups: true, ClientSecrets: null), rendered);
+
+        Assert.Contains(J(",'groups_obj':") + Groups + J(",'email':"), json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Writes_a_page_as_its_pagination_then_its_codes()
+    {
+        var page = new PageEnvelope(Next: 3, Previous: 1, Count: 41, Current: 2, TotalPages: 3, StartIndex: 21, EndIndex: 40);
+
+        var json = Written(writer => ResponseWriter.WriteList(writer, page, [Code], new RenderOptions(Sample.Now, IncludeGroups: true, ClientSecrets: null)));
+
+        Assert.Equal(
+            J("{'pagination':{'next':3,'previous':1,'count':41,'current':2,'total_pages':3,'start_index':21,'end_index':40},'results':[")
+            + J("{'pk':42,'provider':") + ProviderHead + ProviderTail + J(",'user':") + UserHead + Groups + UserTail
+            + J(",'is_expired':false,'expires':'2024-09-13T14:06:42.243000Z','scope':['openid','goauthentik.io/api']}]}"),
+            json);
+    }
+
     [Fact]
     public void Writes_error_bodies_as_drf_does()
+    {
+        Assert.Equal(J("{'user':['bad'],'provider':['worse']}"), Written(writer => ResponseWriter.WriteFieldErrors(writer, [new("user", "bad"), new("provider", "worse")])));
+        Assert.Equal(J("{'detail':'Invalid page.'}"), Written(writer => ResponseWriter.WriteDetail(writer, "Invalid page.")));
+    }
+
+    private static string Written(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, ResponseWriter.WriterOptions))
         {
-            ResponseWriter.WriteFieldErrors(writer, [new("user", "bad"), new("provider", "worse")]);
+            write(writer);
         }
 
-        Assert.Equal(J("{'user':['bad'],'provider':['worse']}"), Encoding.UTF8.GetString(stream.ToArray()));
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }

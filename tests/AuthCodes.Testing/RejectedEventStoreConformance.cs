@@ -41,6 +41,19 @@ public abstract class RejectedEventStoreConformance : ReadModelStoreConformance
     }
 
     [Fact]
+    public async Task Lists_records_of_one_instant_by_record_id_so_pages_do_not_overlap()
+    {
+        var store = await CreateStoresAsync();
+        foreach (var recordId in new[] { "evt-b", "evt-c", "evt-a" })
+        {
+            await store.RejectedEvents.RecordRejectedEventAsync(new RejectedEvent(recordId, null, null, null, "Invalid.", T, null), None);
+        }
+
+        Assert.Equal(["evt-a", "evt-b"], (await store.RejectedEvents.ListRejectedEventsAsync(0, 2, None)).Select(r => r.RecordId));
+        Assert.Equal(["evt-c"], (await store.RejectedEvents.ListRejectedEventsAsync(2, 2, None)).Select(r => r.RecordId));
+    }
+
+    [Fact]
     public async Task Keeps_a_record_whose_event_id_is_longer_than_a_cosmos_id()
     {
         var store = await CreateStoresAsync();
