@@ -201,6 +201,27 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal("rotated7", (await store.Codes.GetClientSecretsAsync([7], CancellationToken.None))[7]);
     }
 
+    [Fact]
+    public async Task A_checking_round_that_rewrites_codes_is_a_round_that_wrote()
+    {
+        // The user rename lands after the provider fan-out derived its two codes from the old user view and
+        // before it wrote them, so its checking round rewrites both; with one round allowed that must fail
+        // the event (to be redelivered) instead of ending as if the round had written nothing.
+        var store = EmbeddedReadModelStore.Create(time);
+        var other = new Projector(store.Snapshots, store.Views, time);
+        foreach (var json in new[] { Provider(7, V), User(42, V), Code(1, V, 7, 42), Code(2, V, 7, 42) })
+        {
+            await ApplyAsync(other, json);
+        }
+
+        var interleaved = InterleavingStore.WrapProjectorPorts(
+            store, nameof(IViewStore.SaveCodeAsync), 1, () => ApplyAsync(other, User(42, V + 1, username: "renamed")));
+        var one = new Projector(interleaved.Snapshots, interleaved.Views, time, new ProjectionOptions { MaxSnapshotWriteAttempts = 1 });
+
+        await Assert.ThrowsAsync<SnapshotConflictException>(
+            () => one.ApplyAsync(parser.Parse(BinaryData.FromString(Provider(7, V + 1, name: "Renamed"))), CancellationToken.None));
+    }
+
     /// <summary>
     /// Seeds a store, then applies <paramref name="interrupted"/> on one instance (with <paramref name="options"/>),
     /// which pauses before its <paramref name="occurrence"/>th <paramref name="pausedBefore"/> call while another
