@@ -517,7 +517,7 @@ public sealed class Projector
     /// The last item one event wrote per key (null: deleted), and the equality a settling round compares with.
     /// Views hold lists and JSON attributes, which records compare by reference, so a view compares by its JSON,
     /// serialized once per view instance for the whole settle: a fan-out's thousands of code documents share a
-    /// handful of views, and serializing each document twice per round was most of a fan-out's CPU and garbage.
+    /// handful of views, and serializing each document twice per round was a quarter of a fan-out's CPU samples.
     /// A code document compares its own fields by value.
     /// </summary>
     private sealed class Written

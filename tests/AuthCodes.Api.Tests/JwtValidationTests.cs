@@ -41,6 +41,16 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
             harness.Now, credentials ?? Tokens.Rs256(issuer.SigningKey), tokenIssuer ?? issuer.Issuer,
             subject, audience, expiresIn, notBeforeIn, scope);
 
+    /// <summary>A harness with the shared secret configured (HS256 accepted) and user 1.</summary>
+    private async Task<AuthHarness> Hs256HarnessAsync()
+    {
+        var settings = AuthHarness.SettingsFor(issuer);
+        settings["Authentication:SharedSecret"] = Tokens.SharedSecret;
+        var configured = AuthHarness.Create(settings);
+        await configured.AddUserAsync(User(1));
+        return configured;
+    }
+
     /// <summary>An HS256 access token padded by a claim to exactly <paramref name="length"/> characters.</summary>
     private string Hs256TokenOfLength(DateTimeOffset now, int length)
     {
@@ -213,10 +223,7 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
     [Fact]
     public async Task An_HS256_token_is_accepted_with_the_configured_shared_secret_and_without_discovery()
     {
-        var settings = AuthHarness.SettingsFor(issuer);
-        settings["Authentication:SharedSecret"] = Tokens.SharedSecret;
-        await using var hs256 = AuthHarness.Create(settings);
-        await hs256.AddUserAsync(User(1));
+        await using var hs256 = await Hs256HarnessAsync();
 
         var token = Tokens.Mint(hs256.Now, Tokens.Hs256(), issuer.Issuer);
 
@@ -227,10 +234,7 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
     [Fact]
     public async Task An_HS256_token_signed_with_another_secret_is_refused()
     {
-        var settings = AuthHarness.SettingsFor(issuer);
-        settings["Authentication:SharedSecret"] = Tokens.SharedSecret;
-        await using var hs256 = AuthHarness.Create(settings);
-        await hs256.AddUserAsync(User(1));
+        await using var hs256 = await Hs256HarnessAsync();
 
         var token = Tokens.Mint(hs256.Now, Tokens.Hs256(Tokens.SharedSecret + "-other"), issuer.Issuer);
 
@@ -240,10 +244,7 @@ public sealed class JwtValidationTests : IClassFixture<FakeIssuer>, IAsyncLifeti
     [Fact]
     public async Task A_token_of_exactly_the_maximum_size_is_read_and_one_character_more_is_refused_unread()
     {
-        var settings = AuthHarness.SettingsFor(issuer);
-        settings["Authentication:SharedSecret"] = Tokens.SharedSecret;
-        await using var hs256 = AuthHarness.Create(settings);
-        await hs256.AddUserAsync(User(1));
+        await using var hs256 = await Hs256HarnessAsync();
         var token = Hs256TokenOfLength(hs256.Now, 256_000); // JsonWebTokenHandler.MaximumTokenSizeInBytes by default (250 KiB)
 
         Assert.Equal(new Authenticated(new Caller(1, false)), await hs256.AuthenticateBearerAsync(token));

@@ -71,12 +71,7 @@ public sealed class EmbeddedReadModelStoreExpiryTests
     [Fact]
     public async Task Does_not_list_a_code_saved_after_its_snapshot_was_forgotten()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
-        var store = EmbeddedReadModelStore.Create(time);
-        var state = new CodeState(5, 1, 10, Sample.Now, true, ["openid"]);
-        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddSeconds(1)), null, None));
-        time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Null(await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None)); // forgotten now
+        var (store, _) = await StoreWithForgottenCodeAsync();
 
         await store.Views.SaveCodeAsync(Sample.Code(5, Sample.Provider(1), Sample.User(10), Sample.Now), None);
 
@@ -86,18 +81,25 @@ public sealed class EmbeddedReadModelStoreExpiryTests
     [Fact]
     public async Task Lists_a_code_saved_after_a_new_snapshot_replaced_the_forgotten_one()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
-        var store = EmbeddedReadModelStore.Create(time);
-        var state = new CodeState(5, 1, 10, Sample.Now, true, ["openid"]);
-        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddSeconds(1)), null, None));
-        time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Null(await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None)); // forgotten now
+        var (store, state) = await StoreWithForgottenCodeAsync();
 
         var renewed = state with { Expires = Sample.Now.AddMinutes(10) };
         Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(2, false, "e2"), renewed, Sample.Now.AddMinutes(70)), null, None));
         await store.Views.SaveCodeAsync(Sample.Code(5, Sample.Provider(1), Sample.User(10), Sample.Now.AddMinutes(10)), None);
 
         Assert.Equal(5, (await store.Codes.GetCodeAsync(5, None))?.Pk);
+    }
+
+    /// <summary>A store whose code 5 (user 10, provider 1) had its snapshot forgotten at its expiry; returns the state it had.</summary>
+    private static async Task<(ReadModelStores Store, CodeState State)> StoreWithForgottenCodeAsync()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Sample.Now);
+        var store = EmbeddedReadModelStore.Create(time);
+        var state = new CodeState(5, 1, 10, Sample.Now, true, ["openid"]);
+        Assert.True(await store.Snapshots.TryWriteSnapshotAsync(new EntitySnapshot(EntityKey.Code(5), new EventStamp(1, false, "e1"), state, Sample.Now.AddSeconds(1)), null, None));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await store.Snapshots.GetSnapshotAsync(EntityKey.Code(5), None)); // forgotten now
+        return (store, state);
     }
 
     [Fact]
