@@ -16,7 +16,7 @@ namespace AuthCodes.Follow;
 /// </summary>
 public sealed class Follower(FollowSettings settings, ChangeEventFactory factory, IChangeEventSink sink, Action<string> report)
 {
-    private readonly CommitEvents commits = new(factory);
+    private readonly CommitEvents commits = new(factory, TimeProvider.System);
 
     /// <summary>The end LSN of the last commit the destination took (the slot's flushed position).</summary>
     public NpgsqlLogSequenceNumber Acknowledged { get; private set; }
@@ -143,12 +143,14 @@ public sealed class Follower(FollowSettings settings, ChangeEventFactory factory
     {
         var options = new PgOutputReplicationOptions(settings.Publication, PgOutputProtocolVersion.V1);
         var changes = new TransactionChanges();
+        uint xid = 0;
         await foreach (var message in replication.StartReplication(slot, options, cancellationToken))
         {
             switch (message)
             {
-                case BeginMessage:
+                case BeginMessage begin:
                     changes = new TransactionChanges();
+                    xid = begin.TransactionXid;
                     break;
                 case InsertMessage insert:
                     changes.Add(insert.Relation.RelationName, await ReplicatedRow.ReadAsync(insert.Relation, insert.NewRow, cancellationToken), null);
@@ -176,7 +178,7 @@ public sealed class Follower(FollowSettings settings, ChangeEventFactory factory
                 case CommitMessage commit:
                     var events = changes.IsEmpty
                         ? []
-                        : await commits.BuildAsync(changes, queries, (ulong)commit.CommitLsn, new DateTimeOffset(commit.TransactionCommitTimestamp, TimeSpan.Zero), cancellationToken);
+                        : await commits.BuildAsync(changes, queries, xid, (ulong)commit.CommitLsn, new DateTimeOffset(commit.TransactionCommitTimestamp, TimeSpan.Zero), cancellationToken);
                     await sender.EnqueueAsync(new PendingCommit(events, commit.TransactionEndLsn), cancellationToken);
                     changes = new TransactionChanges();
                     break;

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AuthCodes.Publishing;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace AuthCodes.Follow.Tests;
+
+/// <summary>
+/// Logical decoding can hand out a commit a moment before other sessions see it. The entity read for
+/// that commit must show its state, not the one before: here the committing transaction is held open
+/// while the read starts, which widens that moment at will.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class CommitVisibilityTests(PostgresCluster cluster)
+{
+    [Fact]
+    public async Task An_entity_read_for_a_commit_not_yet_visible_waits_for_it_and_shows_the_committed_state()
+    {
+        var db = await cluster.CreateAuthentikDatabaseAsync();
+        await using (var rows = new AuthentikRows(db.ConnectionString))
+        {
+            await rows.ExecuteAsync(AuthentikRows.User(1, "alice", "Alice Liddell"));
+        }
+
+        await using var writer = new NpgsqlConnection(db.ConnectionString);
+        await writer.OpenAsync();
+        await using var rename = await writer.BeginTransactionAsync();
+        await using (var update = new NpgsqlCommand("UPDATE authentik_core_user SET name = 'Alice L.' WHERE id = 1", writer, rename))
+        {
+            await update.ExecuteNonQueryAsync();
+        }
+
+        await using var currentXid = new NpgsqlCommand("SELECT pg_current_xact_id()::text", writer, rename);
+        var xid = (uint)ulong.Parse((string)(await currentXid.ExecuteScalarAsync())!, CultureInfo.InvariantCulture);
+
+        await using var reader = new NpgsqlConnection(db.ConnectionString);
+        await reader.OpenAsync();
+        var clock = new RetryObservingClock();
+        var changes = new TransactionChanges();
+        changes.Entities.Users.Add(1);
+        var reading = new CommitEvents(new ChangeEventFactory(RunningFollower.Source), clock).BuildAsync(changes, reader, xid, 42, TestEvents.Now, CancellationToken.None);
+
+        // A read that did not wait has answered from before the commit: the name below says so.
+        await Task.WhenAny(reading, clock.Retrying.Task);
+        await rename.CommitAsync();
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        var user = JsonNode.Parse(Assert.Single(await reading).Json)!["data"]!;
+        Assert.Equal("Alice L.", (string)user["name"]!);
+    }
+
+    /// <summary>Fake time that says when the reader first waits to try again.</summary>
+    private sealed class RetryObservingClock() : FakeTimeProvider(TestEvents.Now)
+    {
+        public TaskCompletionSource Retrying { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Retrying.TrySetResult();
+            return timer;
+        }
+    }
+}
