@@ -13,7 +13,7 @@ namespace AuthCodes.Follow;
 /// </summary>
 internal static class CommitSnapshot
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(1);
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(1);
 
     // pgoutput gives the transaction id's low 32 bits; its full form is the one just below the
     // snapshot's xmax with those bits (a committed transaction's id is below the xmax of any later snapshot).

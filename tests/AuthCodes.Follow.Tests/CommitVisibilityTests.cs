@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AuthCodes.Publishing;
-using Microsoft.Extensions.Time.Testing;
+using AuthCodes.Cli.Tests;
 using Npgsql;
 
 namespace AuthCodes.Follow.Tests;
@@ -36,30 +36,17 @@ public sealed class CommitVisibilityTests(PostgresCluster cluster)
 
         await using var reader = new NpgsqlConnection(db.ConnectionString);
         await reader.OpenAsync();
-        var clock = new RetryObservingClock();
+        var clock = new SignalingClock(TestEvents.Now);
         var changes = new TransactionChanges();
         changes.Entities.Users.Add(1);
         var reading = new CommitEvents(new ChangeEventFactory(RunningFollower.Source), clock).BuildAsync(changes, reader, xid, 42, TestEvents.Now, CancellationToken.None);
 
         // A read that did not wait has answered from before the commit: the name below says so.
-        await Task.WhenAny(reading, clock.Retrying.Task);
+        await Task.WhenAny(reading, clock.TimerCreated(CommitSnapshot.RetryDelay, 1));
         await rename.CommitAsync();
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.Advance(CommitSnapshot.RetryDelay);
 
         var user = JsonNode.Parse(Assert.Single(await reading).Json)!["data"]!;
         Assert.Equal("Alice L.", (string)user["name"]!);
-    }
-
-    /// <summary>Fake time that says when the reader first waits to try again.</summary>
-    private sealed class RetryObservingClock() : FakeTimeProvider(TestEvents.Now)
-    {
-        public TaskCompletionSource Retrying { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = base.CreateTimer(callback, state, dueTime, period);
-            Retrying.TrySetResult();
-            return timer;
-        }
     }
 }
