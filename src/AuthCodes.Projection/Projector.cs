@@ -328,7 +328,8 @@ public sealed class Projector
         {
             if (running.Count > 0)
             {
-                await stop.CancelAsync();
+                // Cancelled inline, not by CancelAsync's hop to the pool: the failure path stays on the thread that saw the failure.
+                stop.Cancel();
                 await ((Task)Task.WhenAll(running)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }

@@ -222,6 +222,32 @@ public sealed class ConcurrentInstancesTests
             () => one.ApplyAsync(parser.Parse(BinaryData.FromString(Provider(7, V + 1, name: "Renamed"))), CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(42, 42, 43)]
+    [InlineData(42, 43, 42)]
+    public async Task A_checking_round_over_a_store_that_answers_later_counts_every_rewrite_it_awaits(long firstUser, long secondUser, long thirdUser)
+    {
+        // As above, over a store whose calls complete later and with one write in flight, so every rewrite of the
+        // checking round is awaited by the fan-out loop rather than taken in place: user 42's codes are rewritten,
+        // user 43's is not, and whichever of them the loop awaits last, the round wrote and the event fails.
+        var store = EmbeddedReadModelStore.Create(time);
+        var other = new Projector(store.Snapshots, store.Views, time);
+        var users = new[] { firstUser, secondUser, thirdUser };
+        foreach (var json in new[] { Provider(7, V), User(42, V), User(43, V) }.Concat(users.Select((user, i) => Code(i + 1, V, 7, user))))
+        {
+            await ApplyAsync(other, json);
+        }
+
+        var interleaved = InterleavingStore.WrapProjectorPorts(
+            store, nameof(IViewStore.SaveCodeAsync), 1, () => ApplyAsync(other, User(42, V + 1, username: "renamed")));
+        var calls = new StoreCallQueue();
+        var one = new Projector(
+            calls.Wrap(interleaved.Snapshots), calls.Wrap(interleaved.Views), time, new ProjectionOptions { MaxSnapshotWriteAttempts = 1, FanOutParallelism = 1 });
+
+        await Assert.ThrowsAsync<SnapshotConflictException>(
+            () => calls.RunAsync(one.ApplyAsync(parser.Parse(BinaryData.FromString(Provider(7, V + 1, name: "Renamed"))), CancellationToken.None)));
+    }
+
     /// <summary>
     /// Seeds a store, then applies <paramref name="interrupted"/> on one instance (with <paramref name="options"/>),
     /// which pauses before its <paramref name="occurrence"/>th <paramref name="pausedBefore"/> call while another

@@ -57,6 +57,30 @@ public sealed class FanOutTests
     }
 
     [Fact]
+    public async Task A_failed_write_propagates_only_after_the_writes_in_flight_have_answered()
+    {
+        // Each code of its own user, so no two writes wait on one user view read and every continuation runs
+        // inline as the queue answers: the order of calls is fixed.
+        var seeding = new Projector(store.Snapshots, store.Views, time);
+        foreach (var json in new[] { Provider(7, V) }.Concat(Enumerable.Range(1, 4).SelectMany(pk => new[] { User(40 + pk, V), Code(pk, V, 7, 40 + pk) })))
+        {
+            Assert.Equal(OutcomeKind.Applied, (await seeding.ApplyAsync(Parse(json), CancellationToken.None)).Kind);
+        }
+
+        var saves = 0;
+        var failing = FaultyStore.Wrap(store.Views, method =>
+            method == nameof(IViewStore.SaveCodeAsync) && ++saves == 2 ? StoreFault.Transient : StoreFault.None);
+        var calls = new StoreCallQueue();
+        var projector = new Projector(calls.Wrap(store.Snapshots), calls.Wrap(failing), time, new ProjectionOptions { FanOutParallelism = 3 });
+
+        // The second save fails while the other writes in flight still have calls queued: the event may fail
+        // only once those have been answered, none outliving the call.
+        await Assert.ThrowsAsync<StoreUnavailableException>(
+            () => calls.RunAsync(projector.ApplyAsync(Parse(Provider(7, V + 1, name: "Renamed")), CancellationToken.None)));
+        Assert.Equal(0, calls.Pending);
+    }
+
+    [Fact]
     public async Task A_fan_out_over_a_store_that_answers_at_once_runs_to_its_end_on_the_calling_thread()
     {
         var projector = await SeededProjectorAsync(fanOutParallelism: 3);
