@@ -1,8 +1,14 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using static AuthCodes.Testing.Events;
 
 namespace AuthCodes.Projection.Tests;
@@ -10,13 +16,16 @@ namespace AuthCodes.Projection.Tests;
 /// <summary>What <c>AddChangeEventProjection</c> gives a host: the <c>Events</c> settings validated at their bounds, an intake wired to them.</summary>
 public sealed class ProjectionRegistrationTests
 {
-    private static ServiceProvider Build(Dictionary<string, string?> settings, bool requireSource = false)
+    private static ServiceProvider Build(Dictionary<string, string?> settings, bool requireSource = false) => Build(settings, requireSource, _ => { });
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings, bool requireSource, Action<IServiceCollection> host)
     {
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .AddChangeEventProjection()
             .ReplaceReadModelStores(EmbeddedReadModelStore.Create());
+        host(services);
         if (requireSource)
         {
             services.RequireEventSource();
@@ -93,5 +102,38 @@ public sealed class ProjectionRegistrationTests
         var rejected = Assert.Single(await stores.RejectedEvents.ListRejectedEventsAsync(10, CancellationToken.None));
         Assert.Equal((Sample.Now, (DateTimeOffset?)Sample.Now.AddHours(2)), (rejected.RejectedAt, rejected.ExpiresAt));
         Assert.Same(clock, provider.GetRequiredService<TimeProvider>());
+    }
+
+    [Theory]
+    [InlineData(-9, OutcomeKind.Applied)]
+    [InlineData(-11, OutcomeKind.Ignored)]
+    public async Task The_projector_ignores_codes_expired_longer_ago_than_the_configured_grace_period(int expiredMinutes, OutcomeKind kind)
+    {
+        // Ten minutes configured; the default (an hour) would apply both.
+        using var provider = Build(new() { ["Events:CodeGracePeriod"] = "00:10:00" }, requireSource: false, services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(Sample.Now)));
+
+        var outcome = await provider.GetRequiredService<ChangeEventIntake>().HandleAsync(
+            BinaryData.FromString(Code(1, V, 7, 42, expires: Sample.Now.AddMinutes(expiredMinutes))), CancellationToken.None);
+
+        Assert.Equal(kind, outcome.Kind);
+    }
+
+    [Fact]
+    public async Task The_intakes_spans_and_metrics_join_the_providers_a_host_builds()
+    {
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        using var provider = Build([], requireSource: false, services => services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddInMemoryExporter(spans))
+            .WithMetrics(meters => meters.AddInMemoryExporter(metrics)));
+        var tracing = provider.GetRequiredService<TracerProvider>();
+        var measuring = provider.GetRequiredService<MeterProvider>();
+
+        await provider.GetRequiredService<ChangeEventIntake>().HandleAsync(BinaryData.FromString(User(42, V)), CancellationToken.None);
+        tracing.ForceFlush();
+        measuring.ForceFlush();
+
+        Assert.Contains(spans, span => span.Source.Name == ChangeEventIntake.ActivitySourceName);
+        Assert.Contains(metrics, metric => metric.MeterName == ChangeEventIntake.MeterName);
     }
 }
