@@ -201,6 +201,39 @@ public sealed class ConcurrentInstancesTests
         Assert.Equal("rotated7", (await store.Codes.GetClientSecretsAsync([7], CancellationToken.None))[7]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_provider_deleted_while_its_previous_event_derives_it_stays_deleted(bool oneInstance)
+    {
+        // The older event writes its view after the deletion: its checking round compares that view with none.
+        var store = await RaceAsync(
+            oneInstance,
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IViewStore.SaveProviderAsync),
+            racing: Deleted("provider", "7", V + 2));
+
+        Assert.Null(await store.Views.GetProviderAsync(7, CancellationToken.None));
+        Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_user_deleted_while_their_previous_event_derives_them_stays_deleted(bool oneInstance)
+    {
+        var store = await RaceAsync(
+            oneInstance,
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42)],
+            interrupted: User(42, V + 1, username: "renamed"),
+            pausedBefore: nameof(IViewStore.SaveUserAsync),
+            racing: Deleted("user", "42", V + 2));
+
+        Assert.Null(await store.Views.GetUserAsync(42, CancellationToken.None));
+        Assert.Equal(0, await store.Codes.CountCodesAsync(CodeFilter.All, CancellationToken.None));
+    }
+
     [Fact]
     public async Task A_checking_round_that_rewrites_codes_is_a_round_that_wrote()
     {
