@@ -255,6 +255,26 @@ public sealed class ConcurrentInstancesTests
             () => one.ApplyAsync(parser.Parse(BinaryData.FromString(Provider(7, V + 1, name: "Renamed"))), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_checking_round_that_rewrites_only_a_user_view_is_a_round_that_wrote()
+    {
+        // As above for a user without codes: the group change's checking round rewrites the member's view
+        // and nothing else, and that alone must count as a write.
+        var store = EmbeddedReadModelStore.Create(time);
+        var other = new Projector(store.Snapshots, store.Views, time);
+        foreach (var json in new[] { Group(Staff, V, "staff"), User(42, V, groups: [Staff]) })
+        {
+            await ApplyAsync(other, json);
+        }
+
+        var interleaved = InterleavingStore.WrapProjectorPorts(
+            store, nameof(IViewStore.SaveUserAsync), 1, () => ApplyAsync(other, User(42, V + 1, username: "renamed", groups: [Staff])));
+        var one = new Projector(interleaved.Snapshots, interleaved.Views, time, new ProjectionOptions { MaxSnapshotWriteAttempts = 1 });
+
+        await Assert.ThrowsAsync<SnapshotConflictException>(
+            () => one.ApplyAsync(parser.Parse(BinaryData.FromString(Group(Staff, V + 1, "staff renamed"))), CancellationToken.None));
+    }
+
     [Theory]
     [InlineData(42, 42, 43)]
     [InlineData(42, 43, 42)]
