@@ -12,9 +12,11 @@ namespace AuthCodes.Follow;
 /// Follows authentik's PostgreSQL: checks the setup, loads the current state from a new slot's
 /// exported snapshot (versioned by the slot's consistent point) or resumes an existing slot, then
 /// streams the publication and sends one event per entity per commit (versioned by the commit
-/// LSN). The slot advances only past commits whose events the destination took.
+/// LSN). The slot advances only past commits whose events the destination took. With
+/// <paramref name="followed"/> kept across runs into one destination, a fresh snapshot also deletes
+/// the entities that vanished between them.
 /// </summary>
-public sealed class Follower(FollowSettings settings, ChangeEventFactory factory, IChangeEventSink sink, Action<string> report)
+public sealed class Follower(FollowSettings settings, ChangeEventFactory factory, IChangeEventSink sink, Action<string> report, FollowedEntities? followed = null)
 {
     private readonly CommitEvents commits = new(factory, TimeProvider.System);
 
@@ -106,13 +108,17 @@ public sealed class Follower(FollowSettings settings, ChangeEventFactory factory
                 states.AddRange(await EntityReader.ReadCodesAsync(snapshot, null, cancellationToken));
             }
 
-            foreach (var chunk in states.Select(s => commits.ToEvent(s, version, null)).Chunk(settings.MaxBatch))
+            var load = states.Select(s => commits.ToEvent(s, version, null)).ToList();
+            var gone = followed?.ReplaceWith(load) ?? [];
+            load.AddRange(gone.Select(entity => factory.Deleted(entity.Entity, entity.Key, version)));
+            foreach (var chunk in load.Chunk(settings.MaxBatch))
             {
                 await sender.SendUntilTakenAsync(chunk, cancellationToken);
             }
 
             Acknowledged = slot.ConsistentPoint;
-            report($"initial load: {states.Count} event(s) at LSN {slot.ConsistentPoint} (version {version}) from slot '{settings.Slot}'.");
+            var deletions = gone.Count > 0 ? $", {gone.Count} of them deleting what vanished since the last snapshot," : "";
+            report($"initial load: {load.Count} event(s){deletions} at LSN {slot.ConsistentPoint} (version {version}) from slot '{settings.Slot}'.");
             return slot;
         }
         catch when (!settings.TemporarySlot)
@@ -179,6 +185,7 @@ public sealed class Follower(FollowSettings settings, ChangeEventFactory factory
                     var events = changes.IsEmpty
                         ? []
                         : await commits.BuildAsync(changes, queries, xid, (ulong)commit.CommitLsn, new DateTimeOffset(commit.TransactionCommitTimestamp, TimeSpan.Zero), cancellationToken);
+                    followed?.Saw(events);
                     await sender.EnqueueAsync(new PendingCommit(events, commit.TransactionEndLsn), cancellationToken);
                     changes = new TransactionChanges();
                     break;

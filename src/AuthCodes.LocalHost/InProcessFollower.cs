@@ -8,13 +8,16 @@ namespace AuthCodes.LocalHost;
 /// <summary>
 /// With <c>Follow:Postgres</c> set, the local host follows authentik's PostgreSQL itself and applies
 /// the events through its own intake (no broker). The embedded store starts empty, so every start,
-/// and every reconnect, begins with a fresh snapshot from a temporary slot, never from a kept position.
+/// and every reconnect, begins with a fresh snapshot from a temporary slot, never from a kept position;
+/// what was followed before a reconnect and is missing from its snapshot is deleted.
 /// </summary>
 internal sealed partial class InProcessFollower(
     IOptions<InProcessFollowOptions> options, IOptions<EventsOptions> events, ChangeEventIntake intake, ILogger<InProcessFollower> logger) : BackgroundService
 {
     /// <summary>The source the events carry when <c>Events:Source</c> is unset (the intake then accepts any).</summary>
     public const string DefaultSource = "urn:authcodes:follow";
+
+    private readonly FollowedEntities followed = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,7 +29,7 @@ internal sealed partial class InProcessFollower(
         var source = string.IsNullOrWhiteSpace(events.Value.Source) ? DefaultSource : events.Value.Source;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var follower = new Follower(settings, new ChangeEventFactory(source), new IntakeSink(intake), line => LogProgress(logger, line));
+            var follower = new Follower(settings, new ChangeEventFactory(source), new IntakeSink(intake), line => LogProgress(logger, line), followed);
             try
             {
                 await follower.RunAsync(stoppingToken);

@@ -50,6 +50,45 @@ public sealed class ResumeAndSetupTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task A_fresh_snapshot_into_a_destination_followed_before_deletes_what_vanished_in_between()
+    {
+        // The local host's reconnect: temporary slots, so nothing recorded the changes between the two runs.
+        var db = await cluster.CreateAuthentikDatabaseAsync();
+        await using var rows = new AuthentikRows(db.ConnectionString);
+        var staff = Guid.Parse("7a2c3d4e-0000-4000-8000-000000000002");
+        await rows.ExecuteAsync(string.Join(";\n",
+            AuthentikRows.Group(staff, "Staff"), AuthentikRows.User(1, "alice", "Alice"), AuthentikRows.User(2, "bob", "Bob"),
+            AuthentikRows.Provider(7, "Grafana"), AuthentikRows.Code(9001, 7, 2, Expires)));
+        var followed = new FollowedEntities();
+        var temporary = db.Follow() with { TemporarySlot = true, CreateSlot = false };
+        using var first = new RecordingSink();
+        await using (var before = new RunningFollower(temporary, first, followed))
+        {
+            await first.WaitForAsync(events => events.Count == 5);
+            await rows.ExecuteAsync(AuthentikRows.User(3, "carol", "Carol"));
+            await first.WaitForAsync(events => events.Any(e => (string)e["subject"]! == "user/3"));
+        }
+
+        await rows.ExecuteAsync($"""
+            DELETE FROM authentik_providers_oauth2_authorizationcode WHERE id = 9001;
+            DELETE FROM authentik_core_user WHERE id IN (2, 3);
+            DELETE FROM authentik_core_group WHERE group_uuid = '{staff}'
+            """);
+        using var second = new RecordingSink();
+        // Another slot name: the first connection's temporary slot goes when the server notices it closed.
+        await using var after = new RunningFollower(temporary with { Slot = db.Name + "_again" }, second, followed);
+        var load = await second.WaitForAsync(events => events.Count == 5);
+
+        // Two saved (alice, the provider) and three deleted, all at the new snapshot's version.
+        Assert.Equal(
+            ["io.goauthentik.group.deleted group/" + staff, "io.goauthentik.provider.saved provider/7", "io.goauthentik.user.deleted user/2",
+             "io.goauthentik.user.deleted user/3", "io.goauthentik.user.saved user/1"],
+            load.Select(e => $"{(string)e["type"]!} {(string)e["subject"]!}").Order(StringComparer.Ordinal));
+        Assert.Single(load.Select(e => (string)e["entityversion"]!).Distinct());
+        Assert.Contains("5 event(s), 3 of them deleting what vanished since the last snapshot,", after.Reports, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_slot_or_publication_is_one_line_with_its_remedy()
     {
         var db = await cluster.CreateAuthentikDatabaseAsync();

@@ -11,15 +11,20 @@ internal sealed class RunningFollower : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly List<string> reports = [];
 
-    public RunningFollower(FollowSettings settings, RecordingSink sink)
+    public RunningFollower(FollowSettings settings, RecordingSink sink, FollowedEntities? followed = null)
     {
-        Follower = new Follower(settings, new ChangeEventFactory(Source), sink, line =>
-        {
-            lock (reports)
+        Follower = new Follower(
+            settings,
+            new ChangeEventFactory(Source),
+            sink,
+            line =>
             {
-                reports.Add(line);
-            }
-        });
+                lock (reports)
+                {
+                    reports.Add(line);
+                }
+            },
+            followed);
         Run = Task.Run(async () =>
         {
             try
