@@ -42,6 +42,27 @@ public sealed class InProcessFollowTests(PostgresCluster cluster)
         Assert.Equal("akadmin", (string)code["user"]!["username"]!);
     }
 
+    [Fact]
+    public async Task After_a_lost_connection_the_local_host_deletes_what_vanished_before_it_followed_again()
+    {
+        var db = await cluster.CreateAuthentikDatabaseAsync();
+        await using var rows = new AuthentikRows(db.ConnectionString);
+        await rows.ExecuteAsync(string.Join(";\n",
+            AuthentikRows.Group(Admins, "authentik Admins", superuser: true), AuthentikRows.User(1, "akadmin", "Admin"), AuthentikRows.Membership(1, Admins),
+            AuthentikRows.User(2, "bob", "Bob"), AuthentikRows.Provider(7, "Grafana"), AuthentikRows.Code(9001, 7, 1, Expires), AuthentikRows.Code(9002, 7, 2, Expires)));
+        using var host = new FollowingLocalHost(db.ConnectionString, restartDelay: "00:00:02");
+        using var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.Token("akadmin"));
+        await Eventually.TrueAsync(async () => (await ListAsync(client)).Count == 2);
+
+        // The follower's connection ends and its temporary slot with it; bob goes before it follows again.
+        await rows.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'walsender' AND datname = '{db.Name}'");
+        await Eventually.TrueAsync(async () => await rows.CountAsync($"SELECT count(*) FROM pg_replication_slots WHERE database = '{db.Name}'") == 0);
+        await rows.ExecuteAsync("DELETE FROM authentik_providers_oauth2_authorizationcode WHERE id = 9002; DELETE FROM authentik_core_user WHERE id = 2");
+
+        await Eventually.TrueAsync(async () => (await ListAsync(client)).Select(c => (int)c!["pk"]!).SequenceEqual([9001]));
+    }
+
     /// <summary>The list; empty while the token's user is not projected yet (authentik's 403 for an unknown user).</summary>
     private static async Task<JsonArray> ListAsync(HttpClient client)
     {
@@ -51,7 +72,7 @@ public sealed class InProcessFollowTests(PostgresCluster cluster)
             : JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!["results"]!.AsArray();
     }
 
-    private sealed class FollowingLocalHost(string postgres) : WebApplicationFactory<Program>
+    private sealed class FollowingLocalHost(string postgres, string? restartDelay = null) : WebApplicationFactory<Program>
     {
         private const string Issuer = "urn:authcodes:local-development";
         private const string Audience = "authcodes-local";
@@ -75,6 +96,11 @@ public sealed class InProcessFollowTests(PostgresCluster cluster)
             builder.UseSetting("Events:Source", RunningFollower.Source);
             builder.UseSetting("Follow:Postgres", postgres);
             builder.UseSetting("Follow:CreatePublication", "true");
+            if (restartDelay is not null)
+            {
+                builder.UseSetting("Follow:RestartDelay", restartDelay);
+            }
+
             builder.ConfigureTestServices(services =>
             {
                 services.RemoveAll<TimeProvider>();

@@ -35,6 +35,14 @@ public sealed class AuthentikRows(string connectionString) : IAsyncDisposable
         return (ulong)(long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The number a <c>SELECT count(*)</c> returns.</summary>
+    public async Task<long> CountAsync(string sql)
+    {
+        await ExecuteAsync("SELECT 1");
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Runs a script as it is (a DO block that commits as it goes, for the benchmark's backlog).</summary>
     public async Task ExecuteScriptAsync(string sql)
     {
