@@ -15,9 +15,12 @@ namespace AuthCodes.Testing.Postgres;
 /// </summary>
 public sealed class PostgresCluster : IAsyncLifetime
 {
+    private const string FolderPrefix = "authcodes-pg-";
+    private const string OwnerFile = "owner";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "authcodes-pg-" + Guid.NewGuid().ToString("N"));
+    private readonly string folder = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("N"));
     private string bin = "";
     private int databases;
 
@@ -28,7 +31,9 @@ public sealed class PostgresCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         bin = FindBinaries();
+        await SweepAbandonedAsync();
         Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (Environment.UserName == "root")
         {
             await RunAsync("chown", ["-R", "postgres:postgres", folder], asPostgres: false);
@@ -84,6 +89,51 @@ public sealed class PostgresCluster : IAsyncLifetime
         seed.Parameters.AddWithValue("avatars", avatars);
         await seed.ExecuteNonQueryAsync();
         return new AuthentikDatabase(name, connectionString);
+    }
+
+    /// <summary>
+    /// Stops and deletes the clusters of test processes that ended without disposing them (a test host
+    /// killed by a timeout, Ctrl+C or a mutation-testing run): each would otherwise run on, holding memory.
+    /// A folder whose owner is alive, or not yet written, is left alone.
+    /// </summary>
+    public static async Task SweepAbandonedAsync()
+    {
+        foreach (var abandoned in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*").Where(OwnerEnded))
+        {
+            var data = Path.Combine(abandoned, "data");
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                try
+                {
+                    await RunAsync(Path.Combine(FindBinaries(), "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "-t", "30", "stop"]);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not running any more: the folder goes all the same.
+                }
+            }
+
+            Directory.Delete(abandoned, recursive: true);
+        }
+    }
+
+    private static bool OwnerEnded(string folder)
+    {
+        var owner = Path.Combine(folder, OwnerFile);
+        if (!File.Exists(owner) || !int.TryParse(File.ReadAllText(owner), out var pid))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
     }
 
     private static string FindBinaries()
