@@ -240,19 +240,11 @@ public sealed class ConcurrentInstancesTests
         // The user rename lands after the provider fan-out derived its two codes from the old user view and
         // before it wrote them, so its checking round rewrites both; with one round allowed that must fail
         // the event (to be redelivered) instead of ending as if the round had written nothing.
-        var store = EmbeddedReadModelStore.Create(time);
-        var other = new Projector(store.Snapshots, store.Views, time);
-        foreach (var json in new[] { Provider(7, V), User(42, V), Code(1, V, 7, 42), Code(2, V, 7, 42) })
-        {
-            await ApplyAsync(other, json);
-        }
-
-        var interleaved = InterleavingStore.WrapProjectorPorts(
-            store, nameof(IViewStore.SaveCodeAsync), 1, () => ApplyAsync(other, User(42, V + 1, username: "renamed")));
-        var one = new Projector(interleaved.Snapshots, interleaved.Views, time, new ProjectionOptions { MaxSnapshotWriteAttempts = 1 });
-
-        await Assert.ThrowsAsync<SnapshotConflictException>(
-            () => one.ApplyAsync(parser.Parse(BinaryData.FromString(Provider(7, V + 1, name: "Renamed"))), CancellationToken.None));
+        await CheckingRoundFailsAsync(
+            seed: [Provider(7, V), User(42, V), Code(1, V, 7, 42), Code(2, V, 7, 42)],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IViewStore.SaveCodeAsync),
+            racing: User(42, V + 1, username: "renamed"));
     }
 
     [Fact]
@@ -260,19 +252,11 @@ public sealed class ConcurrentInstancesTests
     {
         // As above for a user without codes: the group change's checking round rewrites the member's view
         // and nothing else, and that alone must count as a write.
-        var store = EmbeddedReadModelStore.Create(time);
-        var other = new Projector(store.Snapshots, store.Views, time);
-        foreach (var json in new[] { Group(Staff, V, "staff"), User(42, V, groups: [Staff]) })
-        {
-            await ApplyAsync(other, json);
-        }
-
-        var interleaved = InterleavingStore.WrapProjectorPorts(
-            store, nameof(IViewStore.SaveUserAsync), 1, () => ApplyAsync(other, User(42, V + 1, username: "renamed", groups: [Staff])));
-        var one = new Projector(interleaved.Snapshots, interleaved.Views, time, new ProjectionOptions { MaxSnapshotWriteAttempts = 1 });
-
-        await Assert.ThrowsAsync<SnapshotConflictException>(
-            () => one.ApplyAsync(parser.Parse(BinaryData.FromString(Group(Staff, V + 1, "staff renamed"))), CancellationToken.None));
+        await CheckingRoundFailsAsync(
+            seed: [Group(Staff, V, "staff"), User(42, V, groups: [Staff])],
+            interrupted: Group(Staff, V + 1, "staff renamed"),
+            pausedBefore: nameof(IViewStore.SaveUserAsync),
+            racing: User(42, V + 1, username: "renamed", groups: [Staff]));
     }
 
     [Theory]
@@ -283,22 +267,38 @@ public sealed class ConcurrentInstancesTests
         // As above, over a store whose calls complete later and with one write in flight, so every rewrite of the
         // checking round is awaited by the fan-out loop rather than taken in place: user 42's codes are rewritten,
         // user 43's is not, and whichever of them the loop awaits last, the round wrote and the event fails.
+        long[] users = [firstUser, secondUser, thirdUser];
+        await CheckingRoundFailsAsync(
+            seed: [Provider(7, V), User(42, V), User(43, V), .. users.Select((user, i) => Code(i + 1, V, 7, user))],
+            interrupted: Provider(7, V + 1, name: "Renamed"),
+            pausedBefore: nameof(IViewStore.SaveCodeAsync),
+            racing: User(42, V + 1, username: "renamed"),
+            answeringLater: true);
+    }
+
+    /// <summary>
+    /// Seeds a store, then applies <paramref name="interrupted"/> on one instance allowed a single round, paused
+    /// before its first <paramref name="pausedBefore"/> call while another applies <paramref name="racing"/>, so
+    /// that its checking round rewrites: the event must fail (to be redelivered). With <paramref name="answeringLater"/>
+    /// its store calls complete later, one write in flight at a time.
+    /// </summary>
+    private async Task CheckingRoundFailsAsync(string[] seed, string interrupted, string pausedBefore, string racing, bool answeringLater = false)
+    {
         var store = EmbeddedReadModelStore.Create(time);
         var other = new Projector(store.Snapshots, store.Views, time);
-        var users = new[] { firstUser, secondUser, thirdUser };
-        foreach (var json in new[] { Provider(7, V), User(42, V), User(43, V) }.Concat(users.Select((user, i) => Code(i + 1, V, 7, user))))
+        foreach (var json in seed)
         {
             await ApplyAsync(other, json);
         }
 
-        var interleaved = InterleavingStore.WrapProjectorPorts(
-            store, nameof(IViewStore.SaveCodeAsync), 1, () => ApplyAsync(other, User(42, V + 1, username: "renamed")));
+        var interleaved = InterleavingStore.WrapProjectorPorts(store, pausedBefore, 1, () => ApplyAsync(other, racing));
         var calls = new StoreCallQueue();
-        var one = new Projector(
-            calls.Wrap(interleaved.Snapshots), calls.Wrap(interleaved.Views), time, new ProjectionOptions { MaxSnapshotWriteAttempts = 1, FanOutParallelism = 1 });
+        var one = answeringLater
+            ? new Projector(calls.Wrap(interleaved.Snapshots), calls.Wrap(interleaved.Views), time, new ProjectionOptions { MaxSnapshotWriteAttempts = 1, FanOutParallelism = 1 })
+            : new Projector(interleaved.Snapshots, interleaved.Views, time, new ProjectionOptions { MaxSnapshotWriteAttempts = 1 });
 
-        await Assert.ThrowsAsync<SnapshotConflictException>(
-            () => calls.RunAsync(one.ApplyAsync(parser.Parse(BinaryData.FromString(Provider(7, V + 1, name: "Renamed"))), CancellationToken.None)));
+        var applying = one.ApplyAsync(parser.Parse(BinaryData.FromString(interrupted)), CancellationToken.None);
+        await Assert.ThrowsAsync<SnapshotConflictException>(() => answeringLater ? calls.RunAsync(applying) : applying);
     }
 
     /// <summary>
