@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using AuthCodes.ReadModel;
 using AuthCodes.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using static AuthCodes.Testing.Events;

@@ -113,7 +113,14 @@ public sealed class PostgresCluster : IAsyncLifetime
                 }
             }
 
-            Directory.Delete(abandoned, recursive: true);
+            try
+            {
+                Directory.Delete(abandoned, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Another fixture starting at the same moment swept it first.
+            }
         }
     }
 
